@@ -1,0 +1,114 @@
+"""Every workflow of losslab is a nox session; `nox -l` lists them.
+
+Each session installs exactly the dependency groups it needs from `uv.lock` (never a fresh resolution),
+so a build today and a build next year use the same versions. Plain `nox` runs lint, tests, docs, site.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+
+import nox
+
+nox.needs_version = ">=2024.4.15"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests", "docs", "site"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = pathlib.Path(__file__).parent
+DOCS = ROOT / "docs"
+HTML = DOCS / "_build" / "html"
+SPHINX_STRICT = ["-W", "-n", "--keep-going", "-b", "html"]
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the project and the named dependency groups, pinned by uv.lock."""
+    args = ["uv", "sync", "--locked", "--no-default-groups"]
+    args += [f"--group={group}" for group in groups]
+    # --inexact keeps packages added on top (the optional torch of the bench session).
+    session.run_install(
+        *args,
+        "--inexact",
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
+    )
+
+
+def build_docs(session: nox.Session) -> None:
+    session.run("sphinx-build", *SPHINX_STRICT, str(DOCS), str(HTML), *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests, property tests and the doctests of src/."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the book strictly (any warning or failing cell fails); print where it is."""
+    install(session, "docs")
+    build_docs(session)
+    session.log(f"The site is at {HTML / 'index.html'}")
+
+
+@nox.session(name="docs-live")
+def docs_live(session: nox.Session) -> None:
+    """Serve the book and rebuild it on every change, for authors."""
+    install(session, "docs-live")
+    session.run(
+        "sphinx-autobuild",
+        *SPHINX_STRICT,
+        "--watch",
+        str(ROOT / "src"),
+        str(DOCS),
+        str(HTML),
+        *session.posargs,
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check, ruff format --check, and mypy (strict) on src/."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Open every page of the built site in headless Chromium and check it like a reader."""
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not shutil.which(chromium):
+        session.error(f"{chromium} not found: install Debian's chromium (apt-get install chromium)")
+    install(session, "docs", "site")
+    build_docs(session)
+    session.run(
+        "python",
+        str(ROOT / "tests" / "site" / "check_site.py"),
+        str(HTML),
+        "--screenshot",
+        str(DOCS / "_build" / "screenshots" / "index-light.png"),
+        "--dark-screenshot",
+        str(DOCS / "_build" / "screenshots" / "index-dark.png"),
+    )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Accuracy (ulp against mpmath) and throughput tables, side by side with scipy and torch.
+
+    ``nox -s bench -- --with-torch`` also installs torch 2.13.0 (CPU) into the session to compare.
+    """
+    install(session, "bench")
+    args = list(session.posargs)
+    if "--with-torch" in args:
+        args.remove("--with-torch")
+        # pip, not uv: pip honours a local wheel of the CPU build where the machine provides one.
+        session.run("python", "-m", "ensurepip", "--upgrade", silent=True)
+        session.run("python", "-m", "pip", "install", "torch==2.13.0", silent=True)
+    session.run("python", str(ROOT / "benchmarks" / "run.py"), *args)
