@@ -1,8 +1,8 @@
 """Exact log-domain primitives: log_sigmoid, softplus, logsumexp and log_softmax.
 
-Every cost in losslab is computed from logits through these four functions. They are exact over the
-whole float64 range, subnormals included: the error stays within about one ulp of the true value
-(``losslab.reference`` holds the mpmath reference that the tests and the benchmarks measure against).
+Every cost in losslab is computed from logits through these four functions. They are exact over
+the whole float64 range, subnormals included: the error stays within about one ulp of the true
+value (``losslab.reference`` holds the mpmath reference that tests and benchmarks measure against).
 
 Two devices do the work:
 
@@ -214,8 +214,11 @@ def _reduction_axis(arr: FloatArray, axis: Any) -> int:
 
 
 def _round(x: Any) -> FloatArray:
-    """Round a long double result once to float64; tiny values become subnormals or 0, which is
-    the correct rounding, so the underflow flag is ignored."""
+    """Round a long double result once to float64.
+
+    Tiny values become subnormals or 0, which is the correct rounding: the underflow flag is
+    ignored.
+    """
     with np.errstate(under="ignore"):
         return np.asarray(x, dtype=np.float64)
 
@@ -234,7 +237,7 @@ def _two_diff(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _lse_parts(a: FloatArray, m: FloatArray) -> tuple[Any, Any, Any]:
-    """The parts of logsumexp along the last axis of `a`, whose row maxima `m` (keepdims) are finite.
+    """The parts of logsumexp along the last axis of `a`, whose row maxima `m` are finite.
 
     Returns ``hi``, ``lo`` and ``log_rest`` (keepdims), with ``a - m = hi + lo`` and ``log_rest =
     log1p(sum of exp(a_i - m) over all entries but one maximal one)``, so that

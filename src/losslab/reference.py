@@ -117,8 +117,11 @@ def logsumexp_condition(row: Iterable[float]) -> float:
 
 
 def _ulp(y: Mpf) -> Mpf:
-    """The ulp of float64 at the real number `y`: ``2**(e - 53)`` for ``2**(e-1) <= |y| < 2**e``,
-    and the subnormal spacing ``2**-1074`` below the normal range."""
+    """The ulp of float64 at the real number `y`.
+
+    That is ``2**(e - 53)`` for ``2**(e-1) <= |y| < 2**e``, and the subnormal spacing ``2**-1074``
+    below the normal range.
+    """
     if y == 0:
         return _CTX.ldexp(1, -1074)
     _, exponent = _CTX.frexp(y)

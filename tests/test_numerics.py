@@ -1,0 +1,254 @@
+"""losslab.numerics against the mpmath reference, scipy's conventions, identities and bad input."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import losslab
+from losslab import log_sigmoid, log_softmax, logsumexp, numerics, softplus
+from losslab.reference import (
+    exact,
+    exact_log_sigmoid,
+    exact_log_softmax,
+    exact_logsumexp,
+    exact_softplus,
+    logsumexp_condition,
+    ulp_error,
+    whole_range,
+)
+
+finite_floats = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
+
+
+def random_rows(count: int, seed: int) -> list[np.ndarray]:
+    """Rows whose spreads run from 1e-3 to 1e3, plus rows with one entry dominant by 30 to 800."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(count):
+        n = int(rng.integers(1, 30))
+        scale = 10.0 ** rng.uniform(-3, 3)
+        row = rng.normal(rng.normal(0, scale), scale, n)
+        if i % 4 == 0:
+            row[rng.integers(n)] = row.max() + rng.uniform(30, 800)
+        rows.append(row)
+    return rows
+
+
+# --- accuracy against mpmath over the whole float64 range ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "reference"), [(softplus, exact_softplus), (log_sigmoid, exact_log_sigmoid)]
+)
+def test_elementwise_within_1_5_ulp_over_whole_range(function, reference):
+    x = whole_range(6000, seed=11)
+    err = ulp_error(function(x), exact(reference, x))
+    assert err.max() <= 1.5
+    assert np.median(err) <= 0.25
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        -1e308,
+        -745.2,
+        -745.0,
+        -709.0,
+        -40.0,
+        -37.0,
+        -1e-300,
+        -5e-324,
+        0.0,
+        5e-324,
+        1e-300,
+        18.0,
+        33.3,
+        37.0,
+        710.0,
+        1e308,
+    ],
+)
+def test_elementwise_exact_at_region_boundaries(x):
+    assert ulp_error([softplus(x)], [exact_softplus(x)])[0] <= 1.0
+    assert ulp_error([log_sigmoid(x)], [exact_log_sigmoid(x)])[0] <= 1.0
+
+
+def test_logsumexp_within_1_5_ulp_times_condition():
+    for row in random_rows(400, seed=3):
+        kappa = logsumexp_condition(row)
+        err = ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0]
+        assert err <= 1.5 * max(1.0, kappa), (row, err, kappa)
+
+
+def test_log_softmax_within_2_ulp_in_every_entry():
+    for row in random_rows(400, seed=4):
+        err = ulp_error(log_softmax(row), exact_log_softmax(row))
+        assert err.max() <= 2.0, (row, err)
+
+
+def test_log_softmax_keeps_the_argmax_entry_that_peers_round_to_zero():
+    row = np.array([40.0, 0.0, -3.0])
+    assert scipy.special.log_softmax(row)[0] == 0.0  # the peer's failure this guards against
+    got = log_softmax(row)[0]
+    assert got < 0
+    assert ulp_error([got], [exact_log_softmax(row)[0]])[0] <= 0.5
+
+
+def test_float64_fallback_without_extended_precision(monkeypatch):
+    """Where long double is plain double the TwoSum recipe runs; it stays within 3 ulp."""
+    monkeypatch.setattr(numerics, "_EXTENDED", False)
+    for row in random_rows(200, seed=5):
+        kappa = logsumexp_condition(row)
+        assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 3 * max(1.0, kappa)
+        assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 3.0
+
+
+# --- non-finite input, as scipy.special ---------------------------------------------------------
+
+
+def test_elementwise_non_finite():
+    x = np.array([-np.inf, np.inf, np.nan])
+    np.testing.assert_array_equal(softplus(x), [0.0, np.inf, np.nan])
+    np.testing.assert_array_equal(log_sigmoid(x), [-np.inf, 0.0, np.nan])
+
+
+ROWS_WITH_NON_FINITE = [
+    [np.inf, 1.0],
+    [-np.inf, -np.inf],
+    [np.nan, np.inf],
+    [-np.inf, 0.0],
+    [np.inf, -np.inf],
+    [np.nan, 1.0],
+    [np.inf, np.inf],
+]
+
+
+@pytest.mark.parametrize("row", ROWS_WITH_NON_FINITE)
+def test_reductions_non_finite_match_scipy(row):
+    # scipy warns about inf - inf on its way to the same answers; the warning is not under test.
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected_lse = scipy.special.logsumexp(row)
+        expected_ls = scipy.special.log_softmax(row)
+    np.testing.assert_array_equal(logsumexp(row), expected_lse)
+    np.testing.assert_array_equal(log_softmax(row), expected_ls)
+
+
+def test_non_finite_rows_do_not_disturb_finite_rows():
+    a = np.array([[0.0, 0.0], [np.inf, 0.0], [50.0, 0.0]])
+    np.testing.assert_array_equal(logsumexp(a)[[0, 2]], [logsumexp(a[0]), logsumexp(a[2])])
+    np.testing.assert_array_equal(log_softmax(a)[2], log_softmax(a[2]))
+
+
+# --- types, shapes and axes ---------------------------------------------------------------------
+
+
+def test_dtypes_and_scalars():
+    assert isinstance(softplus(1.0), np.float64)
+    assert softplus(np.float32(1.0)).dtype == np.float32
+    assert softplus(np.array([1, 2])).dtype == np.float64
+    assert log_sigmoid(np.array([True])).dtype == np.float64
+    assert log_softmax(np.ones(3, dtype=np.float16)).dtype == np.float16
+    assert isinstance(logsumexp([1.0, 2.0]), np.float64)
+    assert softplus(np.empty((0, 3))).shape == (0, 3)
+
+
+def test_axis_is_honoured():
+    a = np.random.default_rng(0).normal(size=(3, 4, 5))
+    for axis in range(-3, 3):
+        np.testing.assert_array_equal(logsumexp(a, axis=axis), logsumexp(np.moveaxis(a, axis, -1)))
+        np.testing.assert_array_equal(
+            log_softmax(a, axis=axis),
+            np.moveaxis(log_softmax(np.moveaxis(a, axis, -1)), -1, axis),
+        )
+
+
+def test_public_api():
+    assert set(losslab.__all__) >= {"log_sigmoid", "softplus", "logsumexp", "log_softmax"}
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+BAD_TYPES = ["1.0", np.array([1 + 1j]), np.array([object()]), np.array([1.0], dtype=np.longdouble)]
+
+
+@pytest.mark.parametrize("bad", BAD_TYPES, ids=["str", "complex", "object", "longdouble"])
+@pytest.mark.parametrize("function", [softplus, log_sigmoid, logsumexp, log_softmax])
+def test_non_real_input_is_a_type_error_naming_the_argument(function, bad):
+    name = "x" if function in (softplus, log_sigmoid) else "a"
+    with pytest.raises(TypeError, match=rf"^{name} must hold real numbers"):
+        function(bad)
+
+
+@pytest.mark.parametrize("function", [softplus, logsumexp])
+def test_ragged_input_is_a_value_error(function):
+    with pytest.raises(ValueError, match="rectangular"):
+        function([[1.0, 2.0], [3.0]])
+
+
+@pytest.mark.parametrize("function", [logsumexp, log_softmax])
+def test_bad_axis(function):
+    with pytest.raises(ValueError, match="axis 2 is out of range for a of dimension 2"):
+        function(np.ones((2, 2)), axis=2)
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        function(np.ones(2), axis=0.0)
+    with pytest.raises(TypeError, match="axis must be an integer"):
+        function(np.ones(2), axis=True)
+    with pytest.raises(ValueError, match="0-d"):
+        function(1.0)
+
+
+def test_logsumexp_empty_axis_is_rejected_but_log_softmax_is_empty():
+    with pytest.raises(ValueError, match=r"empty axis: a has shape \(3, 0\)"):
+        logsumexp(np.zeros((3, 0)))
+    assert log_softmax(np.zeros((3, 0))).shape == (3, 0)
+    assert logsumexp(np.zeros((0, 3))).shape == (0,)
+
+
+# --- identities (hypothesis) ------------------------------------------------------------------
+
+
+@given(finite_floats)
+def test_log_sigmoid_difference_is_x(x):
+    lhs = float(log_sigmoid(x)) - float(log_sigmoid(-x))
+    assert abs(lhs - x) <= 4 * math.ulp(max(abs(x), math.log(2)))
+
+
+@given(finite_floats)
+def test_softplus_is_minus_log_sigmoid_of_minus_x_bitwise(x):
+    assert softplus(x) == -log_sigmoid(-x)
+
+
+@given(finite_floats)
+def test_softplus_bounds(x):
+    s = softplus(x)
+    assert max(x, 0.0) <= s <= max(x, 0.0) + np.log(2) * (1 + 2**-52)
+
+
+@given(hnp.arrays(np.float64, st.integers(1, 12), elements=st.floats(-1e300, 1e300)))
+def test_logsumexp_between_max_and_max_plus_log_n(a):
+    lse = logsumexp(a)
+    assert a.max() <= lse <= a.max() + np.log(a.size) * (1 + 1e-15) + np.spacing(abs(a.max()))
+
+
+@given(hnp.arrays(np.float64, st.integers(1, 12), elements=st.floats(-700, 700)))
+def test_log_softmax_normalises(a):
+    ls = log_softmax(a)
+    assert (ls <= 0).all()
+    assert abs(logsumexp(ls)) <= 4 * 2**-52 * max(1.0, float(np.abs(ls).max()))
+    scale = max(1.0, float(np.abs(a).max()))
+    np.testing.assert_allclose(ls, a - logsumexp(a), rtol=1e-15, atol=1e-13 * scale)
+
+
+@given(
+    hnp.arrays(np.float64, st.integers(1, 12), elements=st.floats(-100, 100)),
+    st.floats(-1e3, 1e3),
+)
+def test_logsumexp_shift(a, c):
+    assert logsumexp(a + c) == pytest.approx(logsumexp(a) + c, rel=1e-14, abs=1e-12)
