@@ -296,7 +296,9 @@ def logsumexp(a: npt.ArrayLike, axis: int = -1) -> Any:
     Notes
     -----
     With :math:`\kappa = \sum_i |a_i| e^{a_i - \mathrm{lse}} / |\mathrm{lse}|` the condition
-    number [1]_, the error stays below :math:`1.5 \max(1, \kappa)` ulp.
+    number (Blanchard, Higham and Higham, below), the error stays below
+    :math:`1.5 \max(1, \kappa)` ulp; in practice it is 0.5 ulp, as the whole reduction runs in
+    extended precision and rounds once.
 
     References
     ----------

@@ -1,0 +1,96 @@
+"""Sphinx configuration of the losslab book: strict, offline, cached on the library's source."""
+
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import shutil
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+project = "losslab"
+author = "The losslab authors"
+copyright = "2026, the losslab authors"  # noqa: A001 (Sphinx's name)
+release = "0.1.0"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # serves MathJax from _static: no CDN, the site works offline
+    "sphinx_copybutton",
+    "sphinxcontrib.bibtex",
+]
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
+nitpicky = True
+numfig = True
+# Words of numpydoc type descriptions, not Python objects: there is nothing to link them to.
+nitpick_ignore = [
+    ("py:class", name)
+    for name in ("array_like", "optional", "numpy.ndarray", "numpy.float64", "int", "float")
+]
+
+# --- notebooks: executed at build time, cached on a hash of src/ ----------------------------------
+
+
+def _source_hash() -> str:
+    """Hash every file of src/losslab, names included.
+
+    jupyter-cache keys a notebook on its own code cells only, so an edit of the library would leave
+    stale outputs in the book. Naming the cache directory after this hash makes any edit in src/
+    start a fresh cache, and (the path being a config value) makes Sphinx re-read every page.
+    """
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "losslab").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_CACHES = ROOT / "docs" / "_build" / "jupyter_cache"
+_CACHE = _CACHES / _source_hash()
+if _CACHES.is_dir():  # caches of earlier states of src/ can never be hit again
+    for stale in _CACHES.iterdir():
+        if stale != _CACHE:
+            shutil.rmtree(stale, ignore_errors=True)
+
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(_CACHE)
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 120
+nb_merge_streams = True
+nb_mime_priority_overrides = [("html", "image/svg+xml", 0)]  # PNG only: deterministic bytes
+
+myst_enable_extensions = ["amsmath", "colon_fence", "dollarmath", "deflist"]
+myst_heading_anchors = 3
+
+# --- API -----------------------------------------------------------------------------------------
+
+autodoc_typehints = "none"  # types are in the numpydoc text, which readers can understand
+autodoc_member_order = "bysource"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+
+# --- citations -----------------------------------------------------------------------------------
+
+bibtex_bibfiles = ["reference/references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = "losslab"
+html_static_path = ["_static"]
+html_theme_options = {
+    "repository_url": "",
+    "use_download_button": False,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}
+html_last_updated_fmt = None  # no timestamps: two builds of one commit give the same bytes
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True

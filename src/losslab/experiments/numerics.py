@@ -1,0 +1,236 @@
+"""Experiments of the chapter "Computing costs from logits" (claims CS10 and EX3).
+
+The naive formulas evaluate a probability first and take its log afterwards; the stable ones stay
+in the log domain throughout. These functions run both on the same inputs and measure them
+against the mpmath reference of :mod:`losslab.reference`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from losslab.numerics import log_sigmoid, log_softmax, softplus
+from losslab.reference import (
+    exact,
+    exact_log_sigmoid,
+    exact_log_softmax,
+    exact_softplus,
+    ulp_error,
+    whole_range,
+)
+
+__all__ = [
+    "AccuracySweep",
+    "MarginSweep",
+    "OverflowDemo",
+    "accuracy_sweep",
+    "margin_sweep",
+    "naive_log_sigmoid",
+    "naive_log_softmax",
+    "overflow_demo",
+    "shifted_log_softmax",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+def naive_log_sigmoid(z: npt.ArrayLike) -> Array:
+    """``log(1 / (1 + exp(-z)))``: the textbook formula, probability first.
+
+    Run under ``np.errstate(all="ignore")``: it overflows by design, which is the point.
+
+    Examples
+    --------
+    >>> with np.errstate(all="ignore"):
+    ...     naive_log_sigmoid([0.0, -1000.0])
+    array([-0.69314718,        -inf])
+    """
+    z = np.asarray(z, dtype=np.float64)
+    return np.log(1.0 / (1.0 + np.exp(-z)))
+
+
+def naive_log_softmax(a: npt.ArrayLike) -> Array:
+    """``log(exp(a) / sum(exp(a)))`` along the last axis: probability first.
+
+    Examples
+    --------
+    >>> with np.errstate(all="ignore"):
+    ...     naive_log_softmax([1000.0, 0.0])
+    array([ nan, -inf])
+    """
+    a = np.asarray(a, dtype=np.float64)
+    e = np.exp(a)
+    return np.log(e / e.sum(axis=-1, keepdims=True))
+
+
+def shifted_log_softmax(a: npt.ArrayLike) -> Array:
+    """``(a - m) - log(sum(exp(a - m)))`` with ``m = max(a)``: what most libraries compute.
+
+    It never overflows, but the largest entry comes out as exactly 0 once the others trail it by
+    more than about 37, because ``sum(exp(a - m))`` has rounded to 1.
+
+    Examples
+    --------
+    >>> shifted_log_softmax([40.0, 0.0])
+    array([  0., -40.])
+    """
+    a = np.asarray(a, dtype=np.float64)
+    shifted = a - a.max(axis=-1, keepdims=True)
+    with np.errstate(under="ignore"):
+        total = np.exp(shifted).sum(axis=-1, keepdims=True)
+    return shifted - np.log(total)
+
+
+def _flags_raised(function, *args):  # type: ignore[no-untyped-def]
+    """Call `function` and return its result with the floating-point flags it raised."""
+    raised: list[str] = []
+
+    def record(kind: str, _flag: int) -> None:
+        word = kind.split()[0]  # "overflow encountered in exp" -> "overflow"
+        if word not in raised:
+            raised.append(word)
+
+    with np.errstate(all="call", call=record):
+        result = function(*args)
+    return result, tuple(raised)
+
+
+@dataclass(frozen=True)
+class OverflowDemo:
+    """The naive and the stable cost at one extreme logit each (claim CS10)."""
+
+    logit: float
+    naive_cost: float
+    stable_cost: float
+    naive_cost_flags: tuple[str, ...]
+    logits: tuple[float, ...]
+    naive_softmax: tuple[float, ...]
+    naive_softmax_flags: tuple[str, ...]
+    stable_log_softmax: tuple[float, ...]
+    stable_softmax: tuple[float, ...]
+
+
+def overflow_demo(
+    logit: float = -1000.0, logits: tuple[float, ...] = (1000.0, 0.0)
+) -> OverflowDemo:
+    """Evaluate ``-log sigmoid(logit)`` and ``softmax(logits)`` naively and stably.
+
+    Examples
+    --------
+    >>> demo = overflow_demo()
+    >>> demo.naive_cost, demo.stable_cost, demo.naive_cost_flags
+    (inf, 1000.0, ('overflow', 'divide'))
+    >>> demo.naive_softmax, demo.stable_softmax
+    ((nan, 0.0), (1.0, 0.0))
+    """
+    naive_cost, cost_flags = _flags_raised(lambda z: -naive_log_sigmoid(z), logit)
+    a = np.array(logits, dtype=np.float64)
+
+    def naive_softmax(v: Array) -> Array:
+        e = np.exp(v)
+        return e / e.sum()
+
+    soft, soft_flags = _flags_raised(naive_softmax, a)
+    stable = log_softmax(a)
+    with np.errstate(under="ignore"):  # exp(-1000) is 0 in float64, correctly
+        stable_softmax = np.exp(stable)
+    return OverflowDemo(
+        logit=float(logit),
+        naive_cost=float(naive_cost),
+        stable_cost=float(-log_sigmoid(logit)),
+        naive_cost_flags=cost_flags,
+        logits=tuple(float(v) for v in a),
+        naive_softmax=tuple(float(v) for v in soft),
+        naive_softmax_flags=soft_flags,
+        stable_log_softmax=tuple(float(v) for v in stable),
+        stable_softmax=tuple(float(v) for v in stable_softmax),
+    )
+
+
+@dataclass(frozen=True)
+class AccuracySweep:
+    """Error in ulp of log_sigmoid and softplus, naive and stable, over the float64 range (EX3)."""
+
+    x: Array = field(repr=False)
+    errors: dict[str, Array] = field(repr=False)
+
+    def max(self, name: str) -> float:
+        """Largest error of one implementation, in ulp (``inf`` if it returned inf or nan)."""
+        return float(self.errors[name].max())
+
+    def median(self, name: str) -> float:
+        """Median error of one implementation, in ulp."""
+        return float(np.median(self.errors[name]))
+
+    def share_wrong(self, name: str, ulps: float = 1e3) -> float:
+        """Share of the points where an implementation is off by more than `ulps`."""
+        return float(np.mean(self.errors[name] > ulps))
+
+
+def accuracy_sweep(n: int = 2000, seed: int = 0) -> AccuracySweep:
+    """Measure naive and stable log_sigmoid and softplus against mpmath on `n` points.
+
+    The points come from :func:`losslab.reference.whole_range`: half spread over every binade of
+    float64, half in [-40, 40].
+
+    Examples
+    --------
+    >>> sweep = accuracy_sweep(200)
+    >>> sweep.max("log_sigmoid") <= 1.5, sweep.max("naive log_sigmoid") > 1e15
+    (True, True)
+    """
+    x = whole_range(n, seed=seed)
+    with np.errstate(all="ignore"):
+        naive_ls = naive_log_sigmoid(x)
+        naive_sp = np.log(1.0 + np.exp(x))
+    ls_exact = exact(exact_log_sigmoid, x)
+    sp_exact = exact(exact_softplus, x)
+    errors = {
+        "naive log_sigmoid": ulp_error(naive_ls, ls_exact),
+        "log_sigmoid": ulp_error(log_sigmoid(x), ls_exact),
+        "naive softplus": ulp_error(naive_sp, sp_exact),
+        "softplus": ulp_error(softplus(x), sp_exact),
+    }
+    return AccuracySweep(x=x, errors=errors)
+
+
+@dataclass(frozen=True)
+class MarginSweep:
+    """Error of the largest log_softmax entry of ``[margin, 0]`` as the margin grows (EX3)."""
+
+    margins: Array = field(repr=False)
+    errors: dict[str, Array] = field(repr=False)
+
+    def first_margin_wrong(self, name: str, ulps: float = 1e3) -> float:
+        """Smallest margin at which an implementation is off by more than `ulps`."""
+        wrong = self.errors[name] > ulps
+        return float(self.margins[wrong][0]) if wrong.any() else float("inf")
+
+    def max(self, name: str) -> float:
+        """Largest error of one implementation over all margins, in ulp."""
+        return float(self.errors[name].max())
+
+
+def margin_sweep(margins: npt.ArrayLike | None = None) -> MarginSweep:
+    """Measure the top entry of log_softmax of ``[margin, 0]`` for three implementations.
+
+    Examples
+    --------
+    >>> sweep = margin_sweep([1.0, 50.0])
+    >>> sweep.errors["shifted"].tolist()[1] > 1e15, sweep.max("log_softmax") <= 0.5
+    (True, True)
+    """
+    m = np.geomspace(1e-3, 800.0, 400) if margins is None else np.asarray(margins, float)
+    rows = np.stack([m, np.zeros_like(m)], axis=-1)
+    exact_top = [exact_log_softmax(row)[0] for row in rows]
+    with np.errstate(all="ignore"):
+        naive = naive_log_softmax(rows)[:, 0]
+    errors = {
+        "naive": ulp_error(naive, exact_top),
+        "shifted": ulp_error(shifted_log_softmax(rows)[:, 0], exact_top),
+        "log_softmax": ulp_error(log_softmax(rows)[:, 0], exact_top),
+    }
+    return MarginSweep(margins=m, errors=errors)

@@ -1,0 +1,131 @@
+"""Figures of the book, drawn from experiment results in one style.
+
+Every function takes the frozen result of an experiment and returns a matplotlib Figure; nothing
+here computes. Figures are light on a white ground (readable on the dark theme too), with
+labelled axes, and carry no timestamps, so a rebuild writes the same bytes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from losslab.experiments.numerics import AccuracySweep, MarginSweep
+
+__all__ = ["STYLE", "plot_numerics_accuracy"]
+
+#: Colours by role, the same in every figure: what fails, what most libraries do, what losslab does.
+STYLE = {
+    "naive": "#d62728",
+    "shifted": "#ff7f0e",
+    "losslab": "#1f77b4",
+    "floor": 1e-2,
+    "cap": 1e17,
+}
+
+
+def _figure(ncols: int, width: float = 10.0, height: float = 3.8) -> tuple[Figure, list[Axes]]:
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout="constrained")
+    fig.set_facecolor("white")
+    return fig, list(np.atleast_1d(axes))
+
+
+def _ulp_axis(ax: Axes) -> None:
+    """Log-scale error axis with the floor (exact results) and cap (inf or nan) marked."""
+    ax.set_yscale("log")
+    ax.set_ylim(STYLE["floor"] / 2, STYLE["cap"] * 20)
+    ax.set_ylabel("error (ulp of the exact value)")
+    ax.axhline(1.5, color="0.4", lw=0.8, ls=":")
+    ax.text(ax.get_xlim()[0], 1.9, " 1.5 ulp", color="0.3", fontsize=8, va="bottom")
+    ax.axhline(STYLE["cap"], color="0.6", lw=0.8, ls="--")
+    ax.text(ax.get_xlim()[0], STYLE["cap"] * 1.6, " inf or nan", color="0.3", fontsize=8)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def _signed_log(x: np.ndarray) -> np.ndarray:
+    """Place every binade at equal width: ``sign(x) * (log10|x| + 324)``, 0 at x = 0.
+
+    The smallest subnormal (5e-324) lands near +-0.7 and the largest float near +-632, so a
+    single axis shows subnormals, ordinary numbers and huge ones side by side.
+    """
+    with np.errstate(divide="ignore"):
+        magnitude = np.log10(np.abs(x)) + 324.0
+    return np.where(x == 0, 0.0, np.sign(x) * magnitude)
+
+
+def _shown(errors: np.ndarray) -> np.ndarray:
+    """Errors as plotted: exact results on the floor, inf and nan on the cap."""
+    return np.clip(np.nan_to_num(errors, nan=np.inf), STYLE["floor"], STYLE["cap"])
+
+
+def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Figure:
+    """Two panels: log_sigmoid over the float64 range, and the top log_softmax entry by margin.
+
+    Examples
+    --------
+    >>> from losslab.experiments.numerics import accuracy_sweep, margin_sweep
+    >>> fig = plot_numerics_accuracy(accuracy_sweep(100), margin_sweep([1.0, 100.0]))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['logit x (each side: |x| from the smallest subnormal to the largest float)',
+     'margin of the largest logit over the other']
+    """
+    fig, (left, right) = _figure(2)
+
+    x = _signed_log(accuracy.x)
+    left.scatter(
+        x,
+        _shown(accuracy.errors["naive log_sigmoid"]),
+        s=4,
+        color=STYLE["naive"],
+        label="log(1 / (1 + exp(-x)))",
+        alpha=0.6,
+        rasterized=True,
+    )
+    left.scatter(
+        x,
+        _shown(accuracy.errors["log_sigmoid"]),
+        s=4,
+        color=STYLE["losslab"],
+        label="losslab.log_sigmoid",
+        alpha=0.6,
+        rasterized=True,
+    )
+    ticks = [-1e300, -1e100, -1.0, -1e-100, 1e-100, 1.0, 1e100, 1e300]
+    left.set_xticks(_signed_log(np.array(ticks)), [f"{t:.0e}".replace("e+00", "") for t in ticks])
+    left.tick_params(axis="x", labelsize=7, labelrotation=45)
+    left.set_xlabel("logit x (each side: |x| from the smallest subnormal to the largest float)")
+    left.set_title("log sigmoid(x) over every binade of float64", fontsize=10)
+    _ulp_axis(left)
+    left.legend(loc="center right", fontsize=8, markerscale=3)
+
+    m = margins.margins
+    right.plot(
+        m, _shown(margins.errors["naive"]), color=STYLE["naive"], lw=1.5, label="log(softmax(a))"
+    )
+    right.plot(
+        m,
+        _shown(margins.errors["shifted"]),
+        color=STYLE["shifted"],
+        lw=1.5,
+        label="(a - max) - log(sum(exp(a - max)))",
+    )
+    right.plot(
+        m,
+        _shown(margins.errors["log_softmax"]),
+        color=STYLE["losslab"],
+        lw=1.5,
+        label="losslab.log_softmax",
+    )
+    right.set_xscale("log")
+    right.set_xlabel("margin of the largest logit over the other")
+    right.set_title("largest entry of log softmax([margin, 0])", fontsize=10)
+    _ulp_axis(right)
+    right.legend(loc="center left", fontsize=8)
+    return fig
