@@ -10,7 +10,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 project = "losslab"
 author = "The losslab authors"
-copyright = "2026, the losslab authors"  # noqa: A001 (Sphinx's name)
+copyright = "2026, the losslab authors"
 release = "0.1.0"
 
 extensions = [

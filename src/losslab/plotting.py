@@ -17,16 +17,14 @@ if TYPE_CHECKING:
 
     from losslab.experiments.numerics import AccuracySweep, MarginSweep
 
-__all__ = ["STYLE", "plot_numerics_accuracy"]
+__all__ = ["COLORS", "plot_numerics_accuracy"]
 
 #: Colours by role, the same in every figure: what fails, what most libraries do, what losslab does.
-STYLE = {
-    "naive": "#d62728",
-    "shifted": "#ff7f0e",
-    "losslab": "#1f77b4",
-    "floor": 1e-2,
-    "cap": 1e17,
-}
+COLORS = {"naive": "#d62728", "shifted": "#ff7f0e", "losslab": "#1f77b4"}
+
+# Error axes in ulp: exact results are drawn on the floor, inf and nan on the cap.
+_FLOOR = 1e-2
+_CAP = 1e17
 
 
 def _figure(ncols: int, width: float = 10.0, height: float = 3.8) -> tuple[Figure, list[Axes]]:
@@ -40,12 +38,12 @@ def _figure(ncols: int, width: float = 10.0, height: float = 3.8) -> tuple[Figur
 def _ulp_axis(ax: Axes) -> None:
     """Log-scale error axis with the floor (exact results) and cap (inf or nan) marked."""
     ax.set_yscale("log")
-    ax.set_ylim(STYLE["floor"] / 2, STYLE["cap"] * 20)
+    ax.set_ylim(_FLOOR / 2, _CAP * 20)
     ax.set_ylabel("error (ulp of the exact value)")
     ax.axhline(1.5, color="0.4", lw=0.8, ls=":")
     ax.text(ax.get_xlim()[0], 1.9, " 1.5 ulp", color="0.3", fontsize=8, va="bottom")
-    ax.axhline(STYLE["cap"], color="0.6", lw=0.8, ls="--")
-    ax.text(ax.get_xlim()[0], STYLE["cap"] * 1.6, " inf or nan", color="0.3", fontsize=8)
+    ax.axhline(_CAP, color="0.6", lw=0.8, ls="--")
+    ax.text(ax.get_xlim()[0], _CAP * 1.6, " inf or nan", color="0.3", fontsize=8)
     ax.grid(True, which="major", alpha=0.3)
 
 
@@ -62,7 +60,8 @@ def _signed_log(x: np.ndarray) -> np.ndarray:
 
 def _shown(errors: np.ndarray) -> np.ndarray:
     """Errors as plotted: exact results on the floor, inf and nan on the cap."""
-    return np.clip(np.nan_to_num(errors, nan=np.inf), STYLE["floor"], STYLE["cap"])
+    shown: np.ndarray = np.clip(np.nan_to_num(errors, nan=np.inf), _FLOOR, _CAP)
+    return shown
 
 
 def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Figure:
@@ -83,7 +82,7 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
         x,
         _shown(accuracy.errors["naive log_sigmoid"]),
         s=4,
-        color=STYLE["naive"],
+        color=COLORS["naive"],
         label="log(1 / (1 + exp(-x)))",
         alpha=0.6,
         rasterized=True,
@@ -92,7 +91,7 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
         x,
         _shown(accuracy.errors["log_sigmoid"]),
         s=4,
-        color=STYLE["losslab"],
+        color=COLORS["losslab"],
         label="losslab.log_sigmoid",
         alpha=0.6,
         rasterized=True,
@@ -107,19 +106,19 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
 
     m = margins.margins
     right.plot(
-        m, _shown(margins.errors["naive"]), color=STYLE["naive"], lw=1.5, label="log(softmax(a))"
+        m, _shown(margins.errors["naive"]), color=COLORS["naive"], lw=1.5, label="log(softmax(a))"
     )
     right.plot(
         m,
         _shown(margins.errors["shifted"]),
-        color=STYLE["shifted"],
+        color=COLORS["shifted"],
         lw=1.5,
         label="(a - max) - log(sum(exp(a - max)))",
     )
     right.plot(
         m,
         _shown(margins.errors["log_softmax"]),
-        color=STYLE["losslab"],
+        color=COLORS["losslab"],
         lw=1.5,
         label="losslab.log_softmax",
     )
