@@ -48,9 +48,7 @@ class AccuracyRow:
     points: int
 
 
-def _summarize(
-    function: str, label: str, computed: FloatArray, errors: FloatArray
-) -> AccuracyRow:
+def _summarize(function: str, label: str, computed: FloatArray, errors: FloatArray) -> AccuracyRow:
     """Reduce per-point errors to the numbers of one table line."""
     finite = np.isfinite(computed)
     kept = errors[finite]

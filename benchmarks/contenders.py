@@ -8,6 +8,7 @@ optional: without it its rows are left out.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ class Contender:
 def load_torch() -> ModuleType | None:
     """Import torch pinned to one thread, or return None where it is not installed."""
     try:
-        import torch
+        torch = importlib.import_module("torch")
     except ImportError:
         return None
     torch.set_num_threads(1)
@@ -77,7 +78,8 @@ def floating_point_policy(contender: Contender) -> Iterator[None]:
 
 def _naive_log_softmax(a: FloatArray) -> FloatArray:
     """The textbook ``a - log(sum(exp(a)))``, without the shift by the maximum."""
-    return a - np.log(np.sum(np.exp(a), axis=-1, keepdims=True))
+    result: FloatArray = a - np.log(np.sum(np.exp(a), axis=-1, keepdims=True))
+    return result
 
 
 def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
@@ -138,7 +140,9 @@ def contenders(torch: ModuleType | None) -> dict[str, list[Contender]]:
         ],
         "log_softmax": [
             Contender("losslab", losslab.log_softmax, is_losslab=True),
-            Contender("`scipy.special.log_softmax`", lambda a: scipy.special.log_softmax(a, axis=-1)),
+            Contender(
+                "`scipy.special.log_softmax`", lambda a: scipy.special.log_softmax(a, axis=-1)
+            ),
             Contender("`a - np.log(np.sum(np.exp(a)))` (naive)", _naive_log_softmax, timed=False),
         ],
     }

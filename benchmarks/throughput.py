@@ -63,7 +63,9 @@ def measure(table: dict[str, list[Contender]], size: int, seed: int) -> list[Thr
     bound = best_time(lambda: np.copyto(out, x))
 
     def line(function: str, label: str, seconds: float) -> ThroughputRow:
-        return ThroughputRow(function, label, seconds, size / seconds / 1e6, 100.0 * bound / seconds)
+        return ThroughputRow(
+            function, label, seconds, size / seconds / 1e6, 100.0 * bound / seconds
+        )
 
     lines = [line(BOUND_FUNCTION, BOUND_LABEL, bound)]
     for function, group in table.items():

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import pathlib
 import shutil
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+from cache_key import source_hash  # noqa: E402 (needs the path above)
 
 project = "losslab"
 author = "The losslab authors"
@@ -31,25 +34,10 @@ nitpick_ignore = [
     for name in ("array_like", "optional", "numpy.ndarray", "numpy.float64", "int", "float")
 ]
 
-# --- notebooks: executed at build time, cached on a hash of src/ ----------------------------------
-
-
-def _source_hash() -> str:
-    """Hash every file of src/losslab, names included.
-
-    jupyter-cache keys a notebook on its own code cells only, so an edit of the library would leave
-    stale outputs in the book. Naming the cache directory after this hash makes any edit in src/
-    start a fresh cache, and (the path being a config value) makes Sphinx re-read every page.
-    """
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "src" / "losslab").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
+# --- notebooks: executed at build time, cached on a hash of src/ (see _ext/cache_key.py) --------
 
 _CACHES = ROOT / "docs" / "_build" / "jupyter_cache"
-_CACHE = _CACHES / _source_hash()
+_CACHE = _CACHES / source_hash(ROOT / "src" / "losslab")
 if _CACHES.is_dir():  # caches of earlier states of src/ can never be hit again
     for stale in _CACHES.iterdir():
         if stale != _CACHE:
@@ -61,7 +49,6 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
-nb_mime_priority_overrides = [("html", "image/svg+xml", 0)]  # PNG only: deterministic bytes
 
 myst_enable_extensions = ["amsmath", "colon_fence", "dollarmath", "deflist"]
 myst_heading_anchors = 3

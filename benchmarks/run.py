@@ -1,0 +1,189 @@
+"""Accuracy and throughput of losslab's log-domain functions next to numpy, scipy and torch.
+
+Prints a header naming the machine, then two Markdown tables:
+
+* accuracy: the error in ulp of the exact value (mpmath, 256 bits) over the whole float64 range
+  for softplus and log_sigmoid, and over rows of logits with tiny to huge margins for logsumexp
+  and log_softmax;
+* throughput on one thread, as a share of a plain copy of the same array measured in the same
+  process.
+
+Usage: ``python benchmarks/run.py [--quick] [--points N] [--rows N] [--size N] [--json PATH]``,
+or ``nox -s bench -- [--with-torch] [options]``. torch is compared where it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# The OpenMP, MKL and OpenBLAS runtimes beneath numpy and torch size their thread pools once, when
+# they are loaded, so the one-thread setting must be in place before the first import of numpy.
+for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import accuracy  # noqa: E402
+import report  # noqa: E402
+import throughput  # noqa: E402
+from contenders import contenders, load_torch  # noqa: E402
+
+#: One seed for every random input, so that two runs measure the same points.
+SEED = 12345
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    """How much work a run does."""
+
+    points: int
+    rows: int
+    size: int
+
+
+FULL = Sizes(points=20_000, rows=2_000, size=10_000_000)
+# A smoke test: the mpmath reference dominates the cost, at tens of microseconds per value.
+QUICK = Sizes(points=1_000, rows=100, size=1_000_000)
+
+
+def positive(text: str) -> int:
+    """argparse type: a positive integer, underscores allowed (10_000_000)."""
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def parse(argv: list[str] | None) -> tuple[Sizes, Path | None]:
+    """The sizes of this run (--quick defaults, overridden by explicit options), the JSON path."""
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--points", type=positive, help="whole-range points per elementwise test")
+    parser.add_argument("--rows", type=positive, help="rows of logits for logsumexp/log_softmax")
+    parser.add_argument("--size", type=positive, help="float64 elements per throughput test")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the numbers here")
+    args = parser.parse_args(argv)
+    base = QUICK if args.quick else FULL
+    sizes = Sizes(
+        points=args.points or base.points,
+        rows=args.rows or base.rows,
+        size=args.size or base.size,
+    )
+    if sizes.size % throughput.ROW:
+        parser.error(f"--size must be a multiple of {throughput.ROW} (the rows of the reductions)")
+    return sizes, args.json
+
+
+def accuracy_section(lines: list[accuracy.AccuracyRow], sizes: Sizes) -> str:
+    """The accuracy table with the lines that say what was measured."""
+    table = report.markdown_table(
+        ["function", "implementation", "max ulp", "median ulp", "non-finite", "points"],
+        [
+            [
+                line.function,
+                line.implementation,
+                report.format_ulp(line.max_ulp),
+                report.format_ulp(line.median_ulp),
+                f"{line.non_finite:,}",
+                f"{line.points:,}",
+            ]
+            for line in lines
+        ],
+        numeric=4,
+    )
+    return (
+        "## Accuracy\n\n"
+        f"{table}\n\n"
+        "Error in ulp of the exact value (mpmath, 256 bits); max and median over the finite "
+        "results, the inf/nan results (where the exact value is finite) counted apart. "
+        f"softplus, log_sigmoid: {sizes.points:,} points over all finite float64, half uniform "
+        "in bit pattern (subnormals included), half uniform in [-40, 40]. logsumexp: "
+        f"ulp / max(1, κ), κ its condition number, over {sizes.rows:,} rows of 2 to 50 logits "
+        "with margins from 1e-3 to 800; log_softmax: every entry of the same rows, the largest "
+        f"included. Seed {SEED}. torch's softplus returns x itself above its default "
+        "threshold=20."
+    )
+
+
+def throughput_section(lines: list[throughput.ThroughputRow], sizes: Sizes) -> str:
+    """The throughput table with the lines that say how it was measured."""
+    table = report.markdown_table(
+        ["function", "implementation", "Melem/s", "% of bound"],
+        [
+            [
+                line.function,
+                line.implementation,
+                report.format_rate(line.melem_per_s),
+                f"{line.percent_of_bound:.1f}",
+            ]
+            for line in lines
+        ],
+        numeric=2,
+    )
+    return (
+        "## Throughput\n\n"
+        f"{table}\n\n"
+        f"Input: {sizes.size:,} float64 logits ~ N(0, {throughput.SIGMA:g}²), "
+        f"numpy.random.default_rng({SEED}); logsumexp and log_softmax over rows of "
+        f"{throughput.ROW} (shape {sizes.size // throughput.ROW:,} × {throughput.ROW}). One "
+        f"thread, best of {throughput.REPEATS} after a warm-up. Every implementation allocates "
+        "its result; the bound copies into an array allocated beforehand."
+    )
+
+
+def record(line: accuracy.AccuracyRow | throughput.ThroughputRow) -> dict[str, Any]:
+    """One table line as a JSON object; nan (no finite result) becomes null, as JSON has no nan."""
+    return {
+        key: None if isinstance(value, float) and not math.isfinite(value) else value
+        for key, value in dataclasses.asdict(line).items()
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure, print the tables, and write the JSON if asked."""
+    sizes, json_path = parse(argv)
+    torch = load_torch()
+    table = contenders(torch)
+    env = report.environment(torch)
+    started = time.perf_counter()
+
+    print("accuracy (mpmath reference) ...", file=sys.stderr, flush=True)
+    accuracy_lines = accuracy.measure(table, sizes.points, sizes.rows, SEED)
+    print("throughput ...", file=sys.stderr, flush=True)
+    throughput_lines = throughput.measure(table, sizes.size, SEED)
+
+    print(report.header(env), end="\n\n")
+    print(accuracy_section(accuracy_lines, sizes), end="\n\n")
+    print(throughput_section(throughput_lines, sizes))
+    print(f"done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+    if json_path is not None:
+        document = {
+            "environment": env,
+            "seed": SEED,
+            "accuracy": {
+                "points": sizes.points,
+                "rows": sizes.rows,
+                "results": [record(line) for line in accuracy_lines],
+            },
+            "throughput": {
+                "size": sizes.size,
+                "row_length": throughput.ROW,
+                "sigma": throughput.SIGMA,
+                "repeats": throughput.REPEATS,
+                "bound": throughput.BOUND_LABEL,
+                "results": [record(line) for line in throughput_lines],
+            },
+        }
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
