@@ -94,10 +94,12 @@ def site(session: nox.Session) -> None:
         "python",
         str(ROOT / "tests" / "site" / "check_site.py"),
         str(HTML),
+        "--screenshot-page",
+        "chapters/numerics.html#fig-numerics-accuracy",
         "--screenshot",
-        str(DOCS / "_build" / "screenshots" / "index-light.png"),
+        str(DOCS / "_build" / "screenshots" / "numerics-light.png"),
         "--dark-screenshot",
-        str(DOCS / "_build" / "screenshots" / "index-dark.png"),
+        str(DOCS / "_build" / "screenshots" / "numerics-dark.png"),
     )
 
 

@@ -78,6 +78,9 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
 }
+# A first visit (nothing in localStorage) otherwise makes the theme log an "invalid theme mode"
+# console error on every page.
+html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None  # no timestamps: two builds of one commit give the same bytes
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True

@@ -432,9 +432,9 @@ def inspect_screenshot(
 
 
 def screenshot(
-    browser: Browser, origin: str, path: Path, scheme: Literal["light", "dark"]
+    browser: Browser, origin: str, target: str, path: Path, scheme: Literal["light", "dark"]
 ) -> Report:
-    """Screenshot ``index.html`` at 1280x800 in a light or dark colour scheme.
+    """Screenshot one page at 1280x800 in a light or dark colour scheme.
 
     Parameters
     ----------
@@ -442,6 +442,8 @@ def screenshot(
         The running browser.
     origin : str
         The origin of the local server.
+    target : str
+        The page, relative to the site root, with an optional ``#anchor`` to scroll to.
     path : Path
         Where to write the PNG.
     scheme : {"light", "dark"}
@@ -452,8 +454,8 @@ def screenshot(
     Report
         The problems seen on the page; the screenshot is taken even if there are some.
     """
-    report = visit(browser, origin, "index.html", partial(inspect_screenshot, path, scheme), scheme)
-    report.name = f"index.html [{scheme} screenshot]"
+    report = visit(browser, origin, target, partial(inspect_screenshot, path, scheme), scheme)
+    report.name = f"{target} [{scheme} screenshot]"
     return report
 
 
@@ -501,9 +503,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="likelihood",
         help="a word the search must find (default: %(default)s)",
     )
-    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="PNG of index.html, light")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="PNG of the page, light")
     parser.add_argument(
-        "--dark-screenshot", type=Path, metavar="PATH", help="PNG of index.html, dark"
+        "--dark-screenshot", type=Path, metavar="PATH", help="PNG of the page, dark"
+    )
+    parser.add_argument(
+        "--screenshot-page",
+        default="index.html",
+        metavar="PAGE",
+        help="the page to screenshot, optionally with #anchor (default: %(default)s)",
     )
     return parser.parse_args(argv)
 
@@ -550,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for path, scheme in shots:
             if path is not None:
-                reports.append(screenshot(browser, origin, path, scheme))
+                reports.append(screenshot(browser, origin, args.screenshot_page, path, scheme))
                 print_report(reports[-1])
         browser.close()
 
