@@ -23,8 +23,8 @@ import losslab
 
 FloatArray = npt.NDArray[np.float64]
 
+#: The functions of one argument; the others reduce along the last axis.
 ELEMENTWISE = ("softplus", "log_sigmoid")
-REDUCTIONS = ("logsumexp", "log_softmax")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Contender:
     label : str
         How the tables name it: the expression a user would write.
     compute : callable
-        float64 array in, float64 array out.
+        A float64 array in, its result out.
     is_losslab : bool
         losslab runs with every floating-point flag raising; the others with flags ignored.
     timed : bool
