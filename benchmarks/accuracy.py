@@ -20,6 +20,7 @@ from losslab.reference import (
     exact_log_softmax,
     exact_logsumexp,
     exact_softplus,
+    logit_rows,
     logsumexp_condition,
     ulp_error,
     whole_range,
@@ -82,30 +83,6 @@ def elementwise(function: str, group: Sequence[Contender], x: FloatArray) -> lis
             _summarize(function, contender.label, computed, ulp_error(computed, reference))
         )
     return lines
-
-
-def logit_rows(count: int, seed: int) -> list[FloatArray]:
-    """`count` rows of logits, of random length 2..50, whose margins span tiny to huge.
-
-    Each row is ``offset + spread * N(0, 1)`` with a spread log-uniform in 1e-3..1e3: from
-    near-ties, where every entry counts, to margins where all but the top entries underflow. The
-    offset moves rows past the overflow threshold of ``exp`` and across logsumexp = 0 (large
-    condition numbers). A quarter of the rows get one dominant entry, as from a confident
-    classifier, with a margin of 30..800: beyond about 37 the rest is below the ulp of 1 (the
-    largest log-softmax entry is then a tiny negative number), beyond about 745 below the
-    smallest subnormal.
-    """
-    rng = np.random.default_rng(seed)
-    rows = []
-    for _ in range(count):
-        length = int(rng.integers(2, 51))
-        spread = 10.0 ** rng.uniform(-3.0, 3.0)
-        row = rng.uniform(-100.0, 100.0) + spread * rng.standard_normal(length)
-        if rng.random() < 0.25:
-            top = int(rng.integers(length))
-            row[top] = np.delete(row, top).max() + rng.uniform(30.0, 800.0)
-        rows.append(row)
-    return rows
 
 
 def reductions(
