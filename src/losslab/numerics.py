@@ -6,10 +6,8 @@ value (``losslab.reference`` holds the mpmath reference that tests and benchmark
 
 Two devices do the work:
 
-* ``log1p`` through ``log``: for ``u >= 0`` let ``w = fl(1 + u)``. The rounding error of that sum,
-  ``u - (w - 1)``, is exact in floating point, and ``log1p(u) = log(w) + (u - (w - 1)) / w`` up to a
-  second-order term below ``2**-106``. This costs one ``log`` (correctly rounded in glibc and much
-  faster than ``log1p``) and is more accurate than ``log1p`` itself.
+* Exponentials of non-positive numbers only: ``softplus(x) = max(x, 0) + log1p(exp(-|x|))``, so
+  nothing overflows and the small rest is never rounded away inside ``1 + exp(-|x|)``.
 * Extended precision in the reductions: ``logsumexp`` and ``log_softmax`` work in long double (64
   significand bits on x86) and round once to float64 at the end. The float64 recipe (``a - max(a)``,
   ``exp``, a sum, ``log1p``) rounds four times, which adds up to about 2 ulp, and its first rounding
@@ -69,20 +67,17 @@ def _finish(out: FloatArray, dtype: np.dtype[Any]) -> Any:
 def _log1p_exp_neg_abs(x: FloatArray, out: FloatArray) -> FloatArray:
     """Write ``log1p(exp(-|x|))`` into `out`: the one transcendental core of softplus.
 
-    For ``|x| > 37`` the value is ``exp(-|x|)`` to within half an ulp, and the formula below returns
-    exactly that because ``w`` rounds to 1; so no branch is needed anywhere in the float64 range.
+    The exponent ``-|x|`` is never positive, so nothing overflows; and ``log1p`` takes ``u`` without
+    forming ``1 + u``, which would round away every digit of ``u`` below 1.1e-16. No branch is
+    needed anywhere in the float64 range: beyond ``|x| = 37``, ``log1p(u)`` simply returns ``u``.
     """
     np.abs(x, out=out)
     np.negative(out, out=out)
     # exp(-|x|) underflows to subnormals and then to 0 below -708; that *is* the correctly
     # rounded result, so the underflow flag carries no information here.
     with np.errstate(under="ignore"):
-        u = np.exp(out, out=out)
-    w = u + 1.0
-    lost = u - (w - 1.0)  # exact: the part of u that 1 + u rounded away
-    lost /= w
-    np.log(w, out=w)
-    np.add(w, lost, out=out)
+        np.exp(out, out=out)
+        np.log1p(out, out=out)
     return out
 
 
