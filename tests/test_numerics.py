@@ -102,6 +102,17 @@ def test_log_softmax_keeps_the_argmax_entry_that_peers_round_to_zero():
     assert ulp_error([got], [exact_log_softmax(row)[0]])[0] <= 0.5
 
 
+def test_rests_below_the_subnormal_range_are_kept():
+    # Each e^-746 rounds to 0 in float64, yet a hundred of them make 43 subnormal ulps.
+    row = np.array([0.0] + [-746.0] * 100)
+    exact_top = exact_log_softmax(row)[0]
+    assert ulp_error([log_softmax(row)[0]], [exact_top])[0] <= 0.5
+    assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 0.5
+    # A rest made of subnormal terms, 738 below the maximum.
+    row = np.array([692.375, -46.188, -45.793])
+    assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 1.0
+
+
 def test_float64_fallback_without_extended_precision(monkeypatch):
     """Where long double is plain double the TwoSum recipe runs; it stays within 3 ulp."""
     monkeypatch.setattr(numerics, "_EXTENDED", False)

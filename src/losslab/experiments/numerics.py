@@ -249,7 +249,7 @@ def margin_sweep(margins: npt.ArrayLike | None = None) -> MarginSweep:
     Examples
     --------
     >>> sweep = margin_sweep([1.0, 50.0])
-    >>> sweep.errors["shifted"].tolist()[1] > 1e15, sweep.max("log_softmax") <= 0.5
+    >>> sweep.errors["shifted"].tolist()[1] > 1e15, sweep.max("log_softmax") <= 2
     (True, True)
     """
     m = np.geomspace(1e-3, 800.0, 400) if margins is None else np.asarray(margins, float)
