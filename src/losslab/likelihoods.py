@@ -180,7 +180,9 @@ def bernoulli_nll(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
     p, z = _broadcast(y=p, logits=z)
     magnitude = np.abs(z)
     weight = np.where(z >= 0, 1.0 - p, p)
-    with np.errstate(invalid="ignore"):  # 0 * inf for a correct infinite logit: the cost is 0
+    # 0 * inf for a correct infinite logit: the cost is 0. A tiny soft label times a small logit
+    # underflows to a subnormal or 0, which is the correctly rounded product.
+    with np.errstate(invalid="ignore", under="ignore"):
         linear = np.where(weight == 0, 0.0, weight * magnitude)
     out = linear + softplus(-magnitude)
     return _finish(out, dtype)
@@ -436,9 +438,10 @@ def heteroscedastic_gaussian_nll(
 ) -> Any:
     r"""Gaussian negative log-likelihood whose scale is a network output.
 
-    The scale is :math:`\sigma = \operatorname{softplus}(s)` of a raw output :math:`s`. The network learns its own uncertainty. Nothing bounds the cost from below: on a sample it
-    fits exactly, driving :math:`s \to -\infty` sends :math:`\log \sigma`, and the cost, to
-    :math:`-\infty`; the book's chapter on maximum likelihood shows it.
+    The scale is :math:`\sigma = \operatorname{softplus}(s)` of a raw output :math:`s`: the
+    network learns its own uncertainty. Nothing bounds the cost from below: on a sample it fits
+    exactly, driving :math:`s \to -\infty` sends :math:`\log \sigma`, and the cost, to
+    :math:`-\infty` (maximum likelihood then has no minimum).
 
     Parameters
     ----------

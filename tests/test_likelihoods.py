@@ -1,0 +1,288 @@
+"""losslab.likelihoods against mpmath, scipy.stats, closed forms, finite differences, identities."""
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
+from hypothesis import given
+from hypothesis import strategies as st
+
+from losslab import (
+    bernoulli_nll,
+    bernoulli_nll_grad,
+    categorical_nll,
+    categorical_nll_grad,
+    gaussian_nll,
+    gaussian_nll_grad,
+    heteroscedastic_gaussian_nll,
+    heteroscedastic_gaussian_nll_grad,
+    laplace_nll,
+    laplace_nll_grad,
+    poisson_nll,
+    poisson_nll_grad,
+)
+from losslab.likelihoods import HALF_LOG_2PI, sigmoid
+from losslab.reference import (
+    exact_bernoulli_nll,
+    exact_gaussian_nll,
+    exact_log_softmax,
+    gaussian_nll_condition,
+    logit_rows,
+    ulp_error,
+    whole_range,
+)
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+moderate = st.floats(-50, 50)
+
+
+def central_difference(f, x, h=1e-6):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+# --- Bernoulli ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", [0.0, 1.0])
+def test_bernoulli_labels_within_1_5_ulp_over_whole_range(label):
+    z = whole_range(4000, seed=21)
+    exact = [exact_bernoulli_nll(label, v) for v in z]
+    assert ulp_error(bernoulli_nll(label, z), exact).max() <= 1.5
+
+
+def test_bernoulli_soft_labels_within_2_ulp():
+    rng = np.random.default_rng(22)
+    z = whole_range(3000, seed=23)
+    y = rng.uniform(0, 1, z.size)
+    exact = [exact_bernoulli_nll(a, b) for a, b in zip(y, z, strict=True)]
+    assert ulp_error(bernoulli_nll(y, z), exact).max() <= 2.0
+
+
+def test_bernoulli_beats_the_usual_formula_where_it_cancels():
+    y, z = 0.999999999, 123456.789  # the usual max(z, 0) - z y + log1p(e^-|z|) cancels here
+    with np.errstate(under="ignore"):
+        usual = max(z, 0) - z * y + np.log1p(np.exp(-abs(z)))
+    exact = exact_bernoulli_nll(y, z)
+    assert ulp_error([bernoulli_nll(y, z)], [exact])[0] <= 1.0
+    assert ulp_error([usual], [exact])[0] > 1e3
+
+
+def test_bernoulli_infinite_logits_give_limits():
+    np.testing.assert_array_equal(
+        bernoulli_nll([1, 0, 1, 0], [np.inf, -np.inf, -np.inf, np.inf]), [0, 0, np.inf, np.inf]
+    )
+
+
+@given(st.sampled_from([0.0, 1.0]), finite)
+def test_bernoulli_is_two_class_categorical(label, z):
+    two_class = categorical_nll(int(label), [0.0, z])
+    assert bernoulli_nll(label, z) == pytest.approx(two_class, rel=4e-16, abs=1e-300)
+
+
+@given(st.floats(0, 1), moderate)
+def test_bernoulli_grad_matches_finite_differences_and_closed_form(y, z):
+    grad = bernoulli_nll_grad(y, z)
+    assert grad == pytest.approx(central_difference(lambda t: bernoulli_nll(y, t), z), abs=1e-6)
+    assert grad == pytest.approx(scipy.special.expit(z) - y, abs=1e-15)
+
+
+def test_sigmoid_keeps_tiny_values():
+    z = np.array([-700.0, -40.0, 0.0, 40.0])
+    with mpmath.workprec(200):
+        exact = [1 / (1 + mpmath.exp(-mpmath.mpf(v))) for v in z]
+    assert ulp_error(sigmoid(z), exact).max() <= 1.5
+
+
+# --- categorical --------------------------------------------------------------------------------
+
+
+def test_categorical_labels_within_2_ulp():
+    for row in logit_rows(300, seed=31):
+        exact = exact_log_softmax(row)
+        labels = np.arange(row.size)
+        got = categorical_nll(labels, np.broadcast_to(row, (row.size, row.size)))
+        assert ulp_error(got, [-v for v in exact]).max() <= 2.0
+
+
+def test_categorical_soft_targets_match_scipy():
+    rng = np.random.default_rng(32)
+    logits = rng.normal(0, 3, (50, 6))
+    targets = rng.dirichlet(np.ones(6), 50)
+    expected = -(targets * scipy.special.log_softmax(logits, axis=1)).sum(axis=1)
+    np.testing.assert_allclose(categorical_nll(targets, logits), expected, rtol=1e-13)
+
+
+def test_categorical_one_hot_equals_labels_and_axis_is_honoured():
+    rng = np.random.default_rng(33)
+    logits = rng.normal(0, 3, (7, 4))
+    labels = rng.integers(0, 4, 7)
+    one_hot = np.eye(4)[labels]
+    np.testing.assert_allclose(categorical_nll(one_hot, logits), categorical_nll(labels, logits))
+    np.testing.assert_array_equal(
+        categorical_nll(labels, logits.T, axis=0), categorical_nll(labels, logits)
+    )
+
+
+def test_categorical_zero_probability_classes_are_ignored():
+    assert categorical_nll([1.0, 0.0], [0.0, -np.inf]) == 0.0
+
+
+def test_categorical_grad_is_softmax_minus_target_and_matches_differences():
+    rng = np.random.default_rng(34)
+    z = rng.normal(0, 2, 5)
+    grad = categorical_nll_grad(3, z)
+    np.testing.assert_allclose(grad, scipy.special.softmax(z) - np.eye(5)[3], atol=1e-15)
+    for k in range(5):
+        step = np.eye(5)[k] * 1e-6
+        numeric = (categorical_nll(3, z + step) - categorical_nll(3, z - step)) / 2e-6
+        assert grad[k] == pytest.approx(numeric, abs=1e-7)
+    assert categorical_nll_grad([0.5, 0.5], [0.0, 0.0]).tolist() == [0.0, 0.0]
+
+
+# --- Gaussian -----------------------------------------------------------------------------------
+
+
+def test_gaussian_within_3_ulp_times_condition():
+    rng = np.random.default_rng(41)
+    n = 3000
+    mean = rng.normal(0, 1, n) * 10.0 ** rng.uniform(-3, 6, n)
+    y = mean + rng.normal(0, 1, n) * 10.0 ** rng.uniform(-8, 3, n)
+    scale = 10.0 ** rng.uniform(-200, 200, n)
+    got = gaussian_nll(y, mean, scale)
+    largest = np.finfo(np.float64).max
+    for args, value in zip(zip(y, mean, scale, strict=True), got, strict=True):
+        exact = exact_gaussian_nll(*args)
+        if exact > largest:  # beyond float64: inf is the correctly rounded answer
+            assert value == np.inf
+            continue
+        kappa = gaussian_nll_condition(*args)
+        assert ulp_error([value], [exact])[0] <= 3 * max(1.0, kappa), args
+
+
+def test_gaussian_matches_scipy_and_extreme_inputs_stay_finite():
+    rng = np.random.default_rng(42)
+    y, mean, scale = rng.normal(size=(3, 100))
+    scale = np.abs(scale) + 0.1
+    expected = -scipy.stats.norm.logpdf(y, loc=mean, scale=scale)
+    np.testing.assert_allclose(gaussian_nll(y, mean, scale), expected, rtol=1e-14)
+    # y - mean overflows, the standardised residual does not.
+    value = gaussian_nll(1e308, -1e308, scale=1e300)
+    assert value == pytest.approx(float(exact_gaussian_nll(1e308, -1e308, 1e300)), rel=1e-15)
+
+
+@given(moderate, moderate, st.floats(0.01, 100))
+def test_gaussian_is_scaled_squared_error_plus_a_constant(y, mean, scale):
+    """CS5's identity: NLL - (y - mean)^2 / (2 scale^2) = log(2 pi scale^2) / 2."""
+    quadratic = (y - mean) ** 2 / (2 * scale**2)
+    difference = gaussian_nll(y, mean, scale) - quadratic
+    assert difference == pytest.approx(HALF_LOG_2PI + np.log(scale), abs=1e-14 * max(1, quadratic))
+
+
+@given(moderate, moderate, st.floats(0.01, 100))
+def test_gaussian_grad(y, mean, scale):
+    grad = gaussian_nll_grad(y, mean, scale)
+    assert grad == pytest.approx((mean - y) / scale**2, rel=1e-14, abs=1e-300)
+    numeric = central_difference(lambda m: gaussian_nll(y, m, scale), mean, h=1e-5 * scale)
+    assert grad == pytest.approx(numeric, rel=1e-5, abs=1e-5)
+
+
+def test_heteroscedastic_equals_gaussian_with_softplus_scale():
+    rng = np.random.default_rng(43)
+    y, mean, raw = rng.normal(0, 2, (3, 200))
+    scale = np.log1p(np.exp(raw))
+    np.testing.assert_allclose(
+        heteroscedastic_gaussian_nll(y, mean, raw), gaussian_nll(y, mean, scale), rtol=1e-13
+    )
+
+
+def test_heteroscedastic_perfect_fit_goes_to_minus_infinity_without_nan():
+    raw = np.array([0.0, -10.0, -100.0, -1000.0, -1e6])
+    cost = heteroscedastic_gaussian_nll(0.0, 0.0, raw)
+    assert np.all(np.isfinite(cost))
+    assert np.all(np.diff(cost) < 0)
+    with mpmath.workprec(300):
+        exact = [
+            mpmath.log(2 * mpmath.pi) / 2 + mpmath.log(mpmath.log1p(mpmath.exp(r))) for r in raw
+        ]
+    assert ulp_error(cost, exact).max() <= 2.0
+
+
+@pytest.mark.parametrize(("y", "mean", "raw"), np.random.default_rng(44).normal(0, 2, (30, 3)))
+def test_heteroscedastic_grad_matches_finite_differences(y, mean, raw):
+    d_mean, d_raw = heteroscedastic_gaussian_nll_grad(y, mean, raw)
+    cost = heteroscedastic_gaussian_nll
+    numeric_mean = central_difference(lambda m: cost(y, m, raw), mean)
+    numeric_raw = central_difference(lambda r: cost(y, mean, r), raw)
+    assert d_mean == pytest.approx(numeric_mean, rel=1e-5, abs=1e-6)
+    assert d_raw == pytest.approx(numeric_raw, rel=1e-5, abs=1e-6)
+
+
+# --- Laplace and Poisson ----------------------------------------------------------------------
+
+
+def test_laplace_matches_scipy_and_its_grad_the_sign():
+    rng = np.random.default_rng(51)
+    y, loc, scale = rng.normal(size=(3, 100))
+    scale = np.abs(scale) + 0.1
+    expected = -scipy.stats.laplace.logpdf(y, loc=loc, scale=scale)
+    np.testing.assert_allclose(laplace_nll(y, loc, scale), expected, rtol=1e-14)
+    np.testing.assert_array_equal(laplace_nll_grad(y, loc, scale), np.sign(loc - y) / scale)
+
+
+def test_poisson_matches_scipy_and_keeps_the_factorial():
+    rng = np.random.default_rng(52)
+    counts = rng.poisson(4.0, 300)
+    log_rate = rng.normal(1.0, 1.0, 300)
+    expected = -scipy.stats.poisson.logpmf(counts, np.exp(log_rate))
+    np.testing.assert_allclose(poisson_nll(counts, log_rate), expected, rtol=1e-13)
+    # Probabilities of all counts sum to 1 (the cost is a true negative log-probability).
+    total = np.exp(-poisson_nll(np.arange(200), np.log(7.5))).sum()
+    assert total == pytest.approx(1.0, rel=1e-14)
+
+
+@given(st.integers(0, 1000), st.floats(-5, 8))
+def test_poisson_grad(count, eta):
+    grad = poisson_nll_grad(count, eta)
+    assert grad == pytest.approx(np.exp(eta) - count, rel=1e-15, abs=1e-12)
+    numeric = central_difference(lambda e: poisson_nll(count, e), eta, h=1e-6)
+    assert grad == pytest.approx(numeric, rel=1e-5, abs=1e-4)
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+REJECTIONS = [
+    (bernoulli_nll, (-0.1, 0.0), ValueError, r"^y must be in \[0, 1\]; got -0.1"),
+    (bernoulli_nll, (np.nan, 0.0), ValueError, r"^y must be in \[0, 1\]; got nan"),
+    (bernoulli_nll, ([1, 0], [0.0, 1.0, 2.0]), ValueError, r"^shapes do not broadcast"),
+    (bernoulli_nll, (1, "2"), TypeError, r"^logits must hold real numbers"),
+    (categorical_nll, (2, [0.0, 1.0]), ValueError, r"^y must be a label in 0..1; got 2.0"),
+    (categorical_nll, (-1, [0.0, 1.0]), ValueError, r"^y must be a label in 0..1; got -1.0"),
+    (categorical_nll, (0.5, [0.0, 1.0]), ValueError, r"^y must be integer labels; got 0.5"),
+    (categorical_nll, ([0.5, 0.6], [0.0, 1.0]), ValueError, r"probability vectors along axis"),
+    (categorical_nll, ([1.5, -0.5], [0.0, 1.0]), ValueError, r"^y must be in \[0, 1\]"),
+    (categorical_nll, ([[0, 1]], [0.0, 1.0]), ValueError, r"^y must have 0 dimensions"),
+    (categorical_nll, ([0, 1, 1], [[0.0, 1.0], [1.0, 0.0]]), ValueError, r"does not match"),
+    (categorical_nll, ([True], [[0.0, 1.0]]), TypeError, r"^y must hold integer labels"),
+    (categorical_nll, (0, [0.0, 1.0], 1), ValueError, r"axis 1 is out of range"),
+    (gaussian_nll, (0.0, 0.0, 0.0), ValueError, r"^scale must be positive and finite; got 0.0"),
+    (gaussian_nll, (0.0, 0.0, -2.0), ValueError, r"^scale must be positive and finite"),
+    (gaussian_nll, (0.0, 0.0, np.inf), ValueError, r"^scale must be positive and finite; got inf"),
+    (gaussian_nll, ([0.0, 1.0], [0.0, 1.0, 2.0]), ValueError, r"y \(2,\), mean \(3,\)"),
+    (laplace_nll, (0.0, 0.0, 0.0), ValueError, r"^scale must be positive and finite"),
+    (poisson_nll, (-1, 0.0), ValueError, r"^y must be a count 0, 1, 2, ...; got -1.0"),
+    (poisson_nll, (1.5, 0.0), ValueError, r"^y must be a count"),
+    (poisson_nll, (np.inf, 0.0), ValueError, r"^y must be a count"),
+]
+
+
+@pytest.mark.parametrize(("function", "args", "error", "message"), REJECTIONS)
+def test_bad_input_is_rejected_with_a_message_naming_the_argument(function, args, error, message):
+    with pytest.raises(error, match=message):
+        function(*args)
+
+
+@given(st.floats(allow_nan=True).filter(lambda v: not 0 <= v <= 1))
+def test_any_probability_outside_the_unit_interval_is_rejected(y):
+    with pytest.raises(ValueError, match="y must be in"):
+        bernoulli_nll(y, 0.0)
