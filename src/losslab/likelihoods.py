@@ -213,39 +213,39 @@ def bernoulli_nll_grad(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
 
 
 def _categorical_target(y: npt.ArrayLike, logits: FloatArray, axis: int) -> tuple[FloatArray, bool]:
-    """Validate `y` as labels (one dimension fewer than logits) or probability vectors (same)."""
+    """Validate `y` as labels or as probability vectors; return it and whether it is labels.
+
+    Integer `y`, or float `y` with fewer dimensions than `logits`, is labels: it must broadcast
+    to the shape of `logits` without `axis`. Float `y` with as many dimensions is probabilities.
+    """
     arr = np.asarray(y)
     if arr.dtype.kind not in "iuf":
         raise TypeError(f"y must hold integer labels or probabilities; got dtype {arr.dtype}")
-    classes = logits.shape[axis]
-    if arr.ndim == logits.ndim - 1:
-        labels, _ = _as_real(arr, "y")
-        with np.errstate(invalid="ignore"):
-            _check(labels == np.floor(labels), "y", "integer labels", labels)
-            _check((labels >= 0) & (labels < classes), "y", f"a label in 0..{classes - 1}", labels)
-        try:
-            np.broadcast_shapes(labels.shape, logits.shape[:axis] + logits.shape[axis + 1 :])
-        except ValueError:
-            raise ValueError(
-                f"y {labels.shape} does not match logits {logits.shape} without axis {axis}"
-            ) from None
-        return labels, True
-    if arr.ndim == logits.ndim:
-        probs = _probability(arr)
-        probs = _broadcast(y=probs, logits=logits)[0]
+    if arr.dtype.kind == "f" and arr.ndim == logits.ndim:
+        probs = _broadcast(y=_probability(arr), logits=logits)[0]
         total = probs.sum(axis=axis)
-        tolerance = math.sqrt(np.finfo(arr.dtype if arr.dtype.kind == "f" else float).eps)
+        # Probabilities normalised in their own precision are off by a few of its ulps.
+        tolerance = math.sqrt(np.finfo(arr.dtype).eps)
         _check(
             np.abs(total - 1) <= tolerance,
             "y",
-            f"probability vectors along axis {axis} (sum 1)",
+            f"probability vectors (sum 1 along axis {axis})",
             total,
         )
         return probs, False
-    raise ValueError(
-        f"y must have {logits.ndim - 1} dimensions (labels) or {logits.ndim} (probability "
-        f"vectors) for logits of shape {logits.shape}; got shape {arr.shape}"
-    )
+    classes = logits.shape[axis]
+    labels, _ = _as_real(arr, "y")
+    with np.errstate(invalid="ignore"):
+        _check(labels == np.floor(labels), "y", "integer labels", labels)
+        _check((labels >= 0) & (labels < classes), "y", f"a label in 0..{classes - 1}", labels)
+    batch = logits.shape[:axis] + logits.shape[axis + 1 :]
+    try:
+        labels = np.broadcast_to(labels, batch)
+    except ValueError:
+        raise ValueError(
+            f"labels y {arr.shape} do not broadcast to logits {logits.shape} without axis {axis}"
+        ) from None
+    return labels, True
 
 
 def categorical_nll(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1) -> Any:
@@ -258,9 +258,9 @@ def categorical_nll(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1) -> 
     Parameters
     ----------
     y : array_like
-        Either integer labels, with the shape of `logits` without `axis` (broadcastable), or
-        probability vectors, with the shape of `logits`: a ``y`` with one dimension fewer than
-        `logits` is labels, one with as many is probabilities.
+        Either labels, broadcastable to the shape of `logits` without `axis` (integers, or
+        integral floats with fewer dimensions than `logits`), or probability vectors: floats
+        with as many dimensions as `logits`, broadcastable to it.
     logits : array_like
         The network output, classes along `axis`.
     axis : int, optional
@@ -276,7 +276,7 @@ def categorical_nll(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1) -> 
     ValueError
         Labels out of range or not integers; probabilities outside [0, 1] or not summing to 1
         along `axis` (to within the square root of their dtype's epsilon); shapes that do not
-        match; an `axis` out of range.
+        broadcast; an `axis` out of range.
     TypeError
         If an argument is not real-valued.
 

@@ -1,0 +1,295 @@
+"""Experiments of the chapter on maximum likelihood and the cost (claims CS1, CS5, CS7, EX2).
+
+Each function builds its own small data set from a seed, runs one computation the chapter
+describes, and returns the numbers the chapter quotes in a frozen dataclass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from losslab.likelihoods import (
+    HALF_LOG_2PI,
+    bernoulli_nll,
+    bernoulli_nll_grad,
+    categorical_nll,
+    gaussian_nll,
+    heteroscedastic_gaussian_nll,
+    heteroscedastic_gaussian_nll_grad,
+    laplace_nll,
+    poisson_nll,
+)
+
+__all__ = [
+    "CostAndLoss",
+    "CostFamily",
+    "GaussianIsMSE",
+    "VarianceCollapse",
+    "cost_and_loss",
+    "cost_families",
+    "gaussian_is_mse",
+    "variance_collapse",
+]
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CostAndLoss:
+    """Per-sample costs of a logistic model and the loss built from them (claim CS1).
+
+    Examples
+    --------
+    >>> result = cost_and_loss(n=50)
+    >>> result.costs.shape, bool(result.loss == result.costs.mean())
+    ((50,), True)
+    """
+
+    costs: Array = field(repr=False)
+    loss: float
+    loss_as_sum: float
+    gradient_of_loss: Array
+    mean_of_gradients: Array
+    gradient_gap: float
+
+
+def cost_and_loss(n: int = 200, features: int = 3, seed: int = 0) -> CostAndLoss:
+    """Costs of a logistic model on `n` samples, their mean (the loss) and its gradient.
+
+    The gradient of the loss is taken by central differences of the loss itself, and compared
+    with the mean of the per-sample gradients ``x_i (sigmoid(x_i . w) - y_i)``: the loss is an
+    average of costs, so its gradient is the average of theirs.
+
+    Examples
+    --------
+    >>> cost_and_loss().gradient_gap < 1e-8
+    True
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, features))
+    w_true = rng.normal(size=features)
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-x @ w_true))).astype(float)
+    w = rng.normal(size=features)
+
+    def loss(weights: Array) -> float:
+        return float(np.mean(bernoulli_nll(y, x @ weights)))
+
+    costs = np.asarray(bernoulli_nll(y, x @ w))
+    per_sample = x * np.asarray(bernoulli_nll_grad(y, x @ w))[:, None]
+    step = 1e-6
+    numeric = np.array(
+        [(loss(w + step * e) - loss(w - step * e)) / (2 * step) for e in np.eye(features)]
+    )
+    mean_grad = per_sample.mean(axis=0)
+    return CostAndLoss(
+        costs=costs,
+        loss=loss(w),
+        loss_as_sum=float(costs.sum()),
+        gradient_of_loss=numeric,
+        mean_of_gradients=mean_grad,
+        gradient_gap=float(np.max(np.abs(numeric - mean_grad))),
+    )
+
+
+@dataclass(frozen=True)
+class GaussianIsMSE:
+    """Gaussian NLL and mean squared error of a line's slope, for several noise scales (CS5).
+
+    Examples
+    --------
+    >>> result = gaussian_is_mse()
+    >>> sorted(result.nll)
+    [0.1, 1.0, 10.0]
+    """
+
+    slopes: Array = field(repr=False)
+    mse: Array = field(repr=False)
+    nll: dict[float, Array] = field(repr=False)
+    constant_gap: dict[float, float]
+    argmin_mse: float
+    argmin_nll: dict[float, float]
+    least_squares: float
+
+    def constant(self, sigma: float) -> float:
+        r"""The predicted constant :math:`\tfrac12 \log(2\pi\sigma^2)`."""
+        return HALF_LOG_2PI + float(np.log(sigma))
+
+
+def gaussian_is_mse(
+    sigmas: tuple[float, ...] = (0.1, 1.0, 10.0), n: int = 100, seed: int = 1
+) -> GaussianIsMSE:
+    r"""Mean Gaussian NLL and MSE of ``y ~ slope * x`` over a grid of slopes, for each sigma.
+
+    For every slope and every sigma, ``NLL - MSE / (2 sigma^2)`` should be the same constant
+    :math:`\tfrac12 \log(2\pi\sigma^2)`; ``constant_gap`` is the largest deviation from it. All
+    curves then share their minimiser, the least-squares slope.
+
+    Examples
+    --------
+    >>> result = gaussian_is_mse()
+    >>> max(result.constant_gap.values()) < 1e-12
+    True
+    >>> len(set(result.argmin_nll.values()))  # one minimiser for every sigma
+    1
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, n)
+    y = 2.0 * x + rng.normal(0, 0.3, n)
+    slopes = np.linspace(0.0, 4.0, 801)
+    predictions = slopes[:, None] * x[None, :]
+    mse = np.mean((y - predictions) ** 2, axis=1)
+    nll, gap, argmin = {}, {}, {}
+    for sigma in sigmas:
+        curve = np.mean(gaussian_nll(y, predictions, sigma), axis=1)
+        nll[sigma] = curve
+        predicted = HALF_LOG_2PI + np.log(sigma)
+        gap[sigma] = float(np.max(np.abs(curve - mse / (2 * sigma**2) - predicted)))
+        argmin[sigma] = float(slopes[np.argmin(curve)])
+    return GaussianIsMSE(
+        slopes=slopes,
+        mse=mse,
+        nll=nll,
+        constant_gap=gap,
+        argmin_mse=float(slopes[np.argmin(mse)]),
+        argmin_nll=argmin,
+        least_squares=float(x @ y / (x @ x)),
+    )
+
+
+@dataclass(frozen=True)
+class CostFamily:
+    """One output distribution and the cost it implies (claim CS7).
+
+    Examples
+    --------
+    >>> families = cost_families()
+    >>> [family.distribution for family in families]
+    ['Bernoulli', 'categorical', 'Gaussian', 'Laplace', 'Poisson']
+    """
+
+    distribution: str
+    output: str
+    cost: str
+    classic_name: str
+    grid: Array = field(repr=False)
+    costs: Array = field(repr=False)
+    reference: Array = field(repr=False)
+
+    @property
+    def gap(self) -> float:
+        """Largest absolute difference between losslab's cost and scipy's ``-logpdf``."""
+        return float(np.max(np.abs(self.costs - self.reference)))
+
+
+def cost_families() -> list[CostFamily]:
+    """For each output distribution, its cost along a grid of outputs, next to scipy.stats.
+
+    The target is fixed per family (label 1, label 0 of three classes, y = 0, y = 0, count 3) and
+    the network output runs over a grid. ``reference`` is ``-logpmf`` or ``-logpdf`` from
+    scipy.stats, an independent implementation of the same likelihood.
+
+    Examples
+    --------
+    >>> max(family.gap for family in cost_families()) < 1e-12
+    True
+    """
+    import scipy.special
+    import scipy.stats
+
+    logits = np.linspace(-8, 8, 161)
+    locs = np.linspace(-4, 4, 161)
+    log_rates = np.linspace(-2, 4, 161)
+    three_class = np.stack([logits, np.zeros_like(logits), np.zeros_like(logits)], axis=-1)
+    return [
+        CostFamily(
+            "Bernoulli",
+            "logit z",
+            r"$\log(1 + e^{-z})$ for $y = 1$",
+            "binary cross-entropy",
+            logits,
+            np.asarray(bernoulli_nll(1, logits)),
+            -scipy.stats.bernoulli.logpmf(1, scipy.special.expit(logits)),
+        ),
+        CostFamily(
+            "categorical",
+            "logits z",
+            r"$-z_y + \log \sum_k e^{z_k}$",
+            "softmax cross-entropy",
+            logits,
+            np.asarray(categorical_nll(0, three_class)),
+            -np.log(scipy.special.softmax(three_class, axis=-1)[:, 0]),
+        ),
+        CostFamily(
+            "Gaussian",
+            "mean",
+            r"$\frac12 (y - \mu)^2 + \frac12 \log 2\pi$",
+            "squared error",
+            locs,
+            np.asarray(gaussian_nll(0.0, locs)),
+            -scipy.stats.norm.logpdf(0.0, locs),
+        ),
+        CostFamily(
+            "Laplace",
+            "location",
+            r"$|y - \mu| + \log 2$",
+            "absolute error",
+            locs,
+            np.asarray(laplace_nll(0.0, locs)),
+            -scipy.stats.laplace.logpdf(0.0, locs),
+        ),
+        CostFamily(
+            "Poisson",
+            "log-rate",
+            r"$e^{\eta} - y\eta + \log y!$",
+            "Poisson deviance",
+            log_rates,
+            np.asarray(poisson_nll(3, log_rates)),
+            -scipy.stats.poisson.logpmf(3, np.exp(log_rates)),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class VarianceCollapse:
+    """Gradient descent on a learned scale, on a sample the mean fits exactly (extension EX2).
+
+    Examples
+    --------
+    >>> result = variance_collapse(steps=10)
+    >>> result.costs.shape
+    (11,)
+    """
+
+    raw_scales: Array = field(repr=False)
+    costs: Array = field(repr=False)
+    gradients: Array = field(repr=False)
+    step_size: float
+
+
+def variance_collapse(steps: int = 2000, step_size: float = 0.5) -> VarianceCollapse:
+    r"""Descend the cost of a perfectly fitted sample in its raw scale :math:`s`.
+
+    With the residual 0, the cost is :math:`\tfrac12\log 2\pi + \log\operatorname{softplus}(s)`:
+    its gradient in :math:`s` tends to 1 and never vanishes, so each step lowers the cost by about
+    ``step_size`` for ever. The likelihood grows without bound; maximum likelihood has no
+    solution.
+
+    Examples
+    --------
+    >>> result = variance_collapse(steps=2000)
+    >>> bool(np.all(np.diff(result.costs) < 0)), round(float(result.gradients[-1]), 6)
+    (True, 1.0)
+    """
+    raw = np.empty(steps + 1)
+    costs = np.empty(steps + 1)
+    grads = np.empty(steps + 1)
+    raw[0] = 1.0
+    for t in range(steps + 1):
+        costs[t] = heteroscedastic_gaussian_nll(0.0, 0.0, raw[t])
+        grads[t] = heteroscedastic_gaussian_nll_grad(0.0, 0.0, raw[t])[1]
+        if t < steps:
+            raw[t + 1] = raw[t] - step_size * grads[t]
+    return VarianceCollapse(raw_scales=raw, costs=costs, gradients=grads, step_size=step_size)
