@@ -15,9 +15,16 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from losslab.experiments.maximum_likelihood import CostFamily, GaussianIsMSE, VarianceCollapse
     from losslab.experiments.numerics import AccuracySweep, MarginSweep
 
-__all__ = ["COLORS", "plot_numerics_accuracy"]
+__all__ = [
+    "COLORS",
+    "plot_cost_families",
+    "plot_gaussian_is_mse",
+    "plot_numerics_accuracy",
+    "plot_variance_collapse",
+]
 
 #: Colours by role, the same in every figure: what fails, what most libraries do, what losslab does.
 COLORS = {"naive": "#d62728", "shifted": "#ff7f0e", "losslab": "#1f77b4"}
@@ -127,4 +134,94 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
     right.set_title("largest entry of log softmax([margin, 0])", fontsize=10)
     _ulp_axis(right)
     right.legend(loc="center left", fontsize=8)
+    return fig
+
+
+def plot_gaussian_is_mse(result: GaussianIsMSE) -> Figure:
+    """Mean squared error and Gaussian NLL of a slope, for each noise scale, with their minima.
+
+    Examples
+    --------
+    >>> from losslab.experiments.maximum_likelihood import gaussian_is_mse
+    >>> fig = plot_gaussian_is_mse(gaussian_is_mse())
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['mean squared error', 'mean Gaussian NLL (log scale)']
+    """
+    fig, (left, right) = _figure(2, height=3.4)
+    left.plot(result.slopes, result.mse, color="0.2", lw=1.8)
+    left.axvline(result.argmin_mse, color="0.5", ls=":", lw=1)
+    left.set_xlabel("slope of the model y = slope * x")
+    left.set_ylabel("mean squared error")
+    left.set_title("least squares", fontsize=10)
+    shades = _shades(len(result.nll))
+    for (sigma, curve), color in zip(result.nll.items(), shades, strict=True):
+        right.plot(result.slopes, curve, color=color, lw=1.8, label=f"sigma = {sigma:g}")
+        best = int(np.argmin(curve))
+        right.plot(result.slopes[best], curve[best], "o", color=color, ms=5)
+    right.axvline(result.argmin_mse, color="0.5", ls=":", lw=1)
+    right.set_yscale("log")
+    right.set_xlabel("slope of the model y = slope * x")
+    right.set_ylabel("mean Gaussian NLL (log scale)")
+    right.set_title("maximum likelihood, three noise scales", fontsize=10)
+    right.legend(fontsize=8)
+    for ax in (left, right):
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+def _shades(count: int) -> list[str]:
+    """`count` colours from one sequential palette, dark to light, for curves of one family."""
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps["viridis"]
+    return [mpl.colors.to_hex(cmap(v)) for v in np.linspace(0.1, 0.75, count)]
+
+
+def plot_cost_families(families: list[CostFamily]) -> Figure:
+    """One small panel per output distribution: its cost against the network output.
+
+    Examples
+    --------
+    >>> from losslab.experiments.maximum_likelihood import cost_families
+    >>> fig = plot_cost_families(cost_families())
+    >>> len(fig.axes), fig.axes[0].get_ylabel()
+    (5, 'cost  -log p(y | output)')
+    """
+    fig, axes = _figure(len(families), width=12.0, height=2.9)
+    for ax, family in zip(axes, families, strict=True):
+        ax.plot(family.grid, family.costs, color=COLORS["losslab"], lw=1.8, label="losslab")
+        ax.plot(
+            family.grid[::10], family.reference[::10], "o", color="0.25", ms=3, label="scipy.stats"
+        )
+        ax.set_title(f"{family.distribution}\n{family.classic_name}", fontsize=9)
+        ax.set_xlabel(family.output, fontsize=9)
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel("cost  -log p(y | output)")
+    axes[0].legend(fontsize=7)
+    return fig
+
+
+def plot_variance_collapse(result: VarianceCollapse) -> Figure:
+    """The cost of a perfectly fitted sample and its learned scale, along gradient descent.
+
+    Examples
+    --------
+    >>> from losslab.experiments.maximum_likelihood import variance_collapse
+    >>> fig = plot_variance_collapse(variance_collapse(steps=50))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['gradient-descent step', 'gradient-descent step']
+    """
+    fig, (left, right) = _figure(2, height=3.2)
+    steps = np.arange(result.costs.size)
+    left.plot(steps, result.costs, color=COLORS["naive"], lw=1.8)
+    left.set_xlabel("gradient-descent step")
+    left.set_ylabel("cost of the sample (NLL)")
+    left.set_title("the cost falls without bound", fontsize=10)
+    right.plot(steps, result.gradients, color=COLORS["losslab"], lw=1.8)
+    right.set_xlabel("gradient-descent step")
+    right.set_ylabel("d cost / d raw scale")
+    right.set_ylim(0, 1.1)
+    right.set_title("its gradient tends to 1, never to 0", fontsize=10)
+    for ax in (left, right):
+        ax.grid(True, alpha=0.3)
     return fig
