@@ -9,7 +9,12 @@ import math
 
 import mpmath
 import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
 
+from losslab import bernoulli_nll
+from losslab.experiments import maximum_likelihood as ml_ex
 from losslab.experiments import numerics as numerics_ex
 
 
@@ -42,3 +47,74 @@ def test_ex3_costs_from_logits_are_exact_where_probability_first_forms_fail():
     # an error the size of the value, ~2**52 ulp.
     assert margins.max("shifted") > 2.0**51
     assert margins.first_margin_wrong("naive", ulps=1e300) > 700  # e^709 is the overflow limit
+
+
+# --- maximum likelihood and the cost (docs/chapters/maximum-likelihood.md) ---------------------
+
+
+def test_cs01_the_loss_is_the_mean_of_per_sample_costs():
+    result = ml_ex.cost_and_loss(n=120, features=4, seed=3)
+    assert result.costs.shape == (120,)
+    assert result.loss == pytest.approx(result.costs.mean(), rel=1e-15)
+    assert result.loss_as_sum == pytest.approx(result.costs.sum(), rel=1e-15)
+    # The loss's own gradient (finite differences) is the mean of the per-sample gradients.
+    np.testing.assert_allclose(result.gradient_of_loss, result.mean_of_gradients, atol=1e-8)
+
+
+def test_cs01_costs_are_the_bernoulli_negative_log_likelihoods():
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 50).astype(float)
+    z = rng.normal(0, 3, 50)
+    expected = -scipy.stats.bernoulli.logpmf(y, scipy.special.expit(z))
+    np.testing.assert_allclose(bernoulli_nll(y, z), expected, rtol=1e-12)
+
+
+def test_cs05_gaussian_nll_is_mse_plus_a_constant_with_the_same_argmin():
+    result = ml_ex.gaussian_is_mse(sigmas=(0.05, 1.0, 20.0), n=80, seed=5)
+    for sigma, curve in result.nll.items():
+        # The constant is log(2 pi sigma^2) / 2, computed here with mpmath.
+        with mpmath.workprec(100):
+            constant = float(mpmath.log(2 * mpmath.pi * mpmath.mpf(sigma) ** 2) / 2)
+        np.testing.assert_allclose(curve - result.mse / (2 * sigma**2), constant, atol=1e-12)
+        assert result.argmin_nll[sigma] == result.argmin_mse
+    step = result.slopes[1] - result.slopes[0]
+    assert abs(result.argmin_mse - result.least_squares) <= step / 2
+
+
+def test_cs05_curves_match_scipy_norm():
+    result = ml_ex.gaussian_is_mse(sigmas=(1.0,), n=100, seed=1)
+    rng = np.random.default_rng(1)  # the experiment's data, rebuilt independently
+    x = rng.uniform(-1, 1, 100)
+    y = 2.0 * x + rng.normal(0, 0.3, 100)
+    expected = -scipy.stats.norm.logpdf(y, result.slopes[:, None] * x).mean(axis=1)
+    np.testing.assert_allclose(result.nll[1.0], expected, rtol=1e-13)
+
+
+def test_cs07_each_distribution_gives_its_classic_cost():
+    families = {f.distribution: f for f in ml_ex.cost_families()}
+    assert list(families) == ["Bernoulli", "categorical", "Gaussian", "Laplace", "Poisson"]
+    with mpmath.workprec(120):
+        mp = mpmath.mpf
+        closed_forms = {
+            "Bernoulli": lambda z: mpmath.log1p(mpmath.exp(-mp(z))),
+            "categorical": lambda z: -mp(z) + mpmath.log(mpmath.exp(mp(z)) + 2),
+            "Gaussian": lambda m: mp(m) ** 2 / 2 + mpmath.log(2 * mpmath.pi) / 2,
+            "Laplace": lambda m: abs(mp(m)) + mpmath.log(2),
+            "Poisson": lambda e: mpmath.exp(mp(e)) - 3 * mp(e) + mpmath.log(6),
+        }
+        for name, family in families.items():
+            expected = [float(closed_forms[name](v)) for v in family.grid]
+            np.testing.assert_allclose(family.costs, expected, rtol=1e-14, atol=1e-15)
+            assert family.gap < 1e-12
+
+
+def test_ex2_a_learned_variance_drives_the_cost_to_minus_infinity():
+    result = ml_ex.variance_collapse(steps=1500, step_size=0.5)
+    assert np.all(np.diff(result.costs) < 0)
+    assert np.all(np.isfinite(result.costs))
+    assert result.gradients[-1] == pytest.approx(1.0, abs=1e-12)
+    with mpmath.workprec(200):
+        for s, cost in zip(result.raw_scales[::300], result.costs[::300], strict=True):
+            exact = mpmath.log(2 * mpmath.pi) / 2 + mpmath.log(mpmath.log1p(mpmath.exp(s)))
+            assert cost == pytest.approx(float(exact), rel=1e-14)
+    assert result.costs[-1] < -700
