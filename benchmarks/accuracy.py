@@ -1,7 +1,8 @@
 """Accuracy: the error of every contender in ulp of the exact (mpmath) value.
 
 The mpmath reference costs tens of microseconds per value, so each exact value is computed once
-and shared by all contenders of a function; only the cheap ulp comparison is repeated.
+and shared by all contenders of a function (and by log_softmax and categorical_nll, whose costs
+are its entries negated); only the cheap ulp comparison is repeated.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from contenders import Contender, FloatArray, floating_point_policy
+from contenders import Contender, FloatArray, Inputs, floating_point_policy
 
 from losslab.reference import (
-    exact,
+    exact_bernoulli_nll,
+    exact_gaussian_nll,
     exact_log_sigmoid,
     exact_log_softmax,
     exact_logsumexp,
     exact_softplus,
+    gaussian_nll_condition,
     logit_rows,
     logsumexp_condition,
     ulp_error,
@@ -30,6 +33,12 @@ EXACT_ELEMENTWISE: dict[str, Callable[[float], Any]] = {
     "softplus": exact_softplus,
     "log_sigmoid": exact_log_sigmoid,
 }
+
+BERNOULLI_LABELS = "bernoulli_nll, y in {0, 1}"
+BERNOULLI_SOFT = "bernoulli_nll, y in [0, 1]"
+CATEGORICAL = "categorical_nll, every label"
+
+FLOAT64_MAX = float(np.finfo(np.float64).max)
 
 
 @dataclass(frozen=True)
@@ -63,60 +72,110 @@ def _summarize(function: str, label: str, computed: FloatArray, errors: FloatArr
     )
 
 
-def _run(contender: Contender, inputs: Sequence[FloatArray] | FloatArray) -> FloatArray:
-    """The results of `contender` on one array, or on each row of a list, flattened."""
+def _run(contender: Contender, calls: Sequence[Inputs]) -> FloatArray:
+    """The results of `contender` on each tuple of inputs in turn, flattened end to end."""
     with floating_point_policy(contender):
-        if isinstance(inputs, np.ndarray):
-            return np.asarray(contender.compute(inputs), dtype=np.float64).ravel()
         return np.concatenate(
-            [np.asarray(contender.compute(row), dtype=np.float64).ravel() for row in inputs]
+            [np.asarray(contender.compute(inputs), dtype=np.float64).ravel() for inputs in calls]
         )
 
 
-def elementwise(function: str, group: Sequence[Contender], x: FloatArray) -> list[AccuracyRow]:
-    """Error of softplus or log_sigmoid over the points `x`."""
-    reference = exact(EXACT_ELEMENTWISE[function], x)
+def _exact_pointwise(function: Callable[..., Any], inputs: Inputs) -> list[Any]:
+    """`function` of the float64 values at each index of the equally long 1-D arrays `inputs`."""
+    return [function(*point) for point in zip(*(a.tolist() for a in inputs), strict=True)]
+
+
+def compare(
+    function: str,
+    group: Sequence[Contender],
+    calls: Sequence[Inputs],
+    reference: Sequence[Any],
+    divisor: FloatArray | float = 1.0,
+) -> list[AccuracyRow]:
+    """One line per contender: its error in ulp of `reference` over `calls`, over `divisor`."""
     lines = []
     for contender in group:
-        computed = _run(contender, x)
-        lines.append(
-            _summarize(function, contender.label, computed, ulp_error(computed, reference))
-        )
+        computed = _run(contender, calls)
+        errors = ulp_error(computed, reference) / divisor
+        lines.append(_summarize(function, contender.label, computed, errors))
     return lines
 
 
-def reductions(
-    lse_group: Sequence[Contender], lsm_group: Sequence[Contender], rows: Sequence[FloatArray]
+def bernoulli(
+    group: Sequence[Contender], z: FloatArray, rng: np.random.Generator
 ) -> list[AccuracyRow]:
-    """Error of logsumexp (relative to its conditioning) and of every log_softmax entry."""
+    """bernoulli_nll at the logits `z`, with random labels 0 or 1, then with y uniform in [0, 1]."""
+    lines = []
+    for function, y in (
+        (BERNOULLI_LABELS, rng.integers(0, 2, z.size).astype(np.float64)),
+        (BERNOULLI_SOFT, rng.uniform(0.0, 1.0, z.size)),
+    ):
+        inputs = (y, z)
+        lines += compare(function, group, [inputs], _exact_pointwise(exact_bernoulli_nll, inputs))
+    return lines
+
+
+def reductions(table: dict[str, list[Contender]], rows: Sequence[FloatArray]) -> list[AccuracyRow]:
+    """Error of logsumexp (relative to its conditioning), of every log_softmax entry and of the
+    categorical cost of every label."""
     # logsumexp is ill-conditioned where its value nears 0: even exact arithmetic on inputs
     # perturbed by half an ulp moves it by kappa ulp. Dividing by max(1, kappa) measures the
     # algorithm, not the conditioning of the problem.
-    scale = np.maximum(1.0, [logsumexp_condition(row) for row in rows])
+    one_row = [(row,) for row in rows]
+    condition = np.maximum(1.0, [logsumexp_condition(row) for row in rows])
     reference = [exact_logsumexp(row) for row in rows]
-    lines = []
-    for contender in lse_group:
-        computed = _run(contender, rows)
-        errors = ulp_error(computed, reference) / scale
-        lines.append(_summarize("logsumexp", contender.label, computed, errors))
+    lines = compare("logsumexp", table["logsumexp"], one_row, reference, condition)
 
     # Every entry, the argmax included: that is where the peers return 0 for a tiny negative.
     reference = [value for row in rows for value in exact_log_softmax(row)]
-    for contender in lsm_group:
-        computed = _run(contender, rows)
-        lines.append(
-            _summarize("log_softmax", contender.label, computed, ulp_error(computed, reference))
-        )
+    lines += compare("log_softmax", table["log_softmax"], one_row, reference)
+
+    # Each row stacked once per label, with labels 0, 1, ...: the cost of label k is
+    # -log_softmax_k, so the results come in the order of the log_softmax reference.
+    every_label = [
+        (np.arange(row.size, dtype=np.int64), np.tile(row, (row.size, 1))) for row in rows
+    ]
+    costs = [-value for value in reference]
+    lines += compare(CATEGORICAL, table["categorical_nll"], every_label, costs)
     return lines
+
+
+def gaussian(
+    group: Sequence[Contender], points: int, rng: np.random.Generator
+) -> list[AccuracyRow]:
+    """Error of gaussian_nll relative to its conditioning, over `points` draws of (y, mean, scale)
+    spanning wide magnitudes, less those whose exact cost exceeds the largest float64."""
+    mean = rng.standard_normal(points) * 10.0 ** rng.uniform(-3.0, 6.0, points)
+    y = mean + rng.standard_normal(points) * 10.0 ** rng.uniform(-8.0, 3.0, points)
+    scale = 10.0 ** rng.uniform(-200.0, 200.0, points)
+    # The cost is at least log(scale) > -461 here: only its quadratic term can leave the range,
+    # where the right result is inf.
+    reference = _exact_pointwise(exact_gaussian_nll, (y, mean, scale))
+    kept = np.array([value <= FLOAT64_MAX for value in reference], dtype=bool)
+    inputs = (y[kept], mean[kept], scale[kept])
+    reference = [value for value, keep in zip(reference, kept, strict=True) if keep]
+    # The cost cancels where log(scale) offsets the rest; kappa is then large, and exact
+    # arithmetic on inputs rounded to float64 is already off by kappa ulp.
+    condition = np.maximum(1.0, _exact_pointwise(gaussian_nll_condition, inputs))
+    return compare("gaussian_nll", group, [inputs], reference, condition)
 
 
 def measure(
     table: dict[str, list[Contender]], points: int, rows: int, seed: int
 ) -> list[AccuracyRow]:
-    """The whole accuracy table: `points` whole-range inputs and `rows` rows of logits."""
+    """The whole accuracy table.
+
+    `points` whole-range inputs for the elementwise functions, as many draws for gaussian_nll,
+    and `rows` rows of logits for the reductions and categorical_nll.
+    """
     x = whole_range(points, seed)
+    # A stream of its own: default_rng(seed) would repeat the bits of whole_range's draw.
+    rng = np.random.default_rng([seed, 1])
     lines = []
-    for function in EXACT_ELEMENTWISE:
-        lines += elementwise(function, table[function], x)
-    lines += reductions(table["logsumexp"], table["log_softmax"], logit_rows(rows, seed))
+    for function, exact_function in EXACT_ELEMENTWISE.items():
+        reference = _exact_pointwise(exact_function, (x,))
+        lines += compare(function, table[function], [(x,)], reference)
+    lines += bernoulli(table["bernoulli_nll"], x, rng)
+    lines += reductions(table, logit_rows(rows, seed))
+    lines += gaussian(table["gaussian_nll"], points, rng)
     return lines

@@ -1,8 +1,11 @@
 """The implementations compared with losslab, and the floating-point policy each one runs under.
 
-Every contender takes a float64 numpy array and returns one; reductions work along the last axis,
-so the same callable serves one row (accuracy) and a matrix of rows (throughput). torch is
-optional: without it its rows are left out.
+A function's inputs are a tuple of numpy arrays in the order of losslab's arguments: ``(x,)`` for
+softplus and log_sigmoid, ``(a,)`` for the reductions, ``(y, logits)`` for bernoulli_nll and
+categorical_nll (labels as int64), ``(y, mean, scale)`` for gaussian_nll. Every contender takes
+that tuple and returns a float64 array; reductions work along the last axis, so the same contender
+serves one row (accuracy) and a matrix of rows (throughput). torch is optional: without it its
+rows are left out.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import scipy.special
+import scipy.stats
 
 import losslab
 
 FloatArray = npt.NDArray[np.float64]
-
-#: The functions of one argument; the others reduce along the last axis.
-ELEMENTWISE = ("softplus", "log_sigmoid")
+IntArray = npt.NDArray[np.int64]
+#: The input arrays of one call of a function, in the order of its arguments.
+Inputs = tuple[npt.NDArray[Any], ...]
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,8 @@ class Contender:
     ----------
     label : str
         How the tables name it: the expression a user would write.
-    compute : callable
-        A float64 array in, its result out.
+    function : callable
+        The implementation, called with the input arrays as positional arguments.
     is_losslab : bool
         losslab runs with every floating-point flag raising; the others with flags ignored.
     timed : bool
@@ -44,9 +48,13 @@ class Contender:
     """
 
     label: str
-    compute: Callable[[FloatArray], Any]
+    function: Callable[..., Any]
     is_losslab: bool = False
     timed: bool = True
+
+    def compute(self, inputs: Inputs) -> Any:
+        """The result on one tuple of input arrays."""
+        return self.function(*inputs)
 
 
 def load_torch() -> ModuleType | None:
@@ -82,16 +90,52 @@ def _naive_log_softmax(a: FloatArray) -> FloatArray:
     return result
 
 
+def _usual_bernoulli_nll(y: FloatArray, z: FloatArray) -> FloatArray:
+    """The binary cross-entropy as most code writes it (TensorFlow's formula)."""
+    result: FloatArray = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    return result
+
+
+def _naive_bernoulli_nll(y: FloatArray, z: FloatArray) -> FloatArray:
+    """The definition on probabilities: ``-(y log s + (1 - y) log(1 - s))``, s the sigmoid."""
+    s = 1.0 / (1.0 + np.exp(-z))
+    result: FloatArray = -(y * np.log(s) + (1.0 - y) * np.log(1.0 - s))
+    return result
+
+
+def _scipy_categorical_nll(y: IntArray, logits: FloatArray) -> FloatArray:
+    """``-scipy.special.log_softmax`` at the label of each row."""
+    log_p = scipy.special.log_softmax(logits, axis=-1)
+    result: FloatArray = -np.take_along_axis(log_p, y[..., np.newaxis], axis=-1)[..., 0]
+    return result
+
+
+def _scipy_gaussian_nll(y: FloatArray, mean: FloatArray, scale: FloatArray) -> FloatArray:
+    """Minus scipy's log-density of the normal distribution."""
+    result: FloatArray = -scipy.stats.norm.logpdf(y, mean, scale)
+    return result
+
+
 def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
-    """torch's functions on a zero-copy view of the numpy input (float64 stays float64)."""
+    """torch's functions on zero-copy views of the numpy inputs (float64 stays float64)."""
     functional = torch.nn.functional
 
-    def wrap(fn: Callable[[Any], Any]) -> Callable[[FloatArray], FloatArray]:
-        def compute(x: FloatArray) -> FloatArray:
-            result: FloatArray = fn(torch.from_numpy(x)).numpy()
+    def wrap(fn: Callable[..., Any]) -> Callable[..., FloatArray]:
+        def compute(*arrays: npt.NDArray[Any]) -> FloatArray:
+            result: FloatArray = fn(*(torch.from_numpy(a) for a in arrays)).numpy()
             return result
 
         return compute
+
+    def bernoulli_nll(y: Any, z: Any) -> Any:
+        return functional.binary_cross_entropy_with_logits(z, y, reduction="none")
+
+    def categorical_nll(y: Any, logits: Any) -> Any:
+        return functional.cross_entropy(logits, y, reduction="none")
+
+    def gaussian_nll(y: Any, mean: Any, scale: Any) -> Any:
+        # The default eps=1e-6 clamps the variance from below: what torch users get.
+        return functional.gaussian_nll_loss(mean, y, scale**2, full=True, reduction="none")
 
     return {
         # Default arguments on purpose: threshold=20 makes softplus return x itself above 20,
@@ -102,6 +146,13 @@ def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
         "log_softmax": [
             Contender("`torch.log_softmax`", wrap(lambda t: torch.log_softmax(t, dim=-1)))
         ],
+        "bernoulli_nll": [
+            Contender("`torch.nn.functional.binary_cross_entropy_with_logits`", wrap(bernoulli_nll))
+        ],
+        "categorical_nll": [
+            Contender("`torch.nn.functional.cross_entropy`", wrap(categorical_nll))
+        ],
+        "gaussian_nll": [Contender("`torch.nn.functional.gaussian_nll_loss`", wrap(gaussian_nll))],
     }
 
 
@@ -144,6 +195,25 @@ def contenders(torch: ModuleType | None) -> dict[str, list[Contender]]:
                 "`scipy.special.log_softmax`", lambda a: scipy.special.log_softmax(a, axis=-1)
             ),
             Contender("`a - np.log(np.sum(np.exp(a)))` (naive)", _naive_log_softmax, timed=False),
+        ],
+        "bernoulli_nll": [
+            Contender("losslab", losslab.bernoulli_nll, is_losslab=True),
+            Contender(
+                "`np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))`", _usual_bernoulli_nll
+            ),
+            Contender(
+                "`-(y * np.log(s) + (1 - y) * np.log(1 - s))` (naive)",
+                _naive_bernoulli_nll,
+                timed=False,
+            ),
+        ],
+        "categorical_nll": [
+            Contender("losslab", losslab.categorical_nll, is_losslab=True),
+            Contender("`-scipy.special.log_softmax`, picked", _scipy_categorical_nll),
+        ],
+        "gaussian_nll": [
+            Contender("losslab", losslab.gaussian_nll, is_losslab=True),
+            Contender("`-scipy.stats.norm.logpdf(y, mean, scale)`", _scipy_gaussian_nll),
         ],
     }
     if torch is not None:

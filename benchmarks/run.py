@@ -1,12 +1,12 @@
-"""Accuracy and throughput of losslab's log-domain functions next to numpy, scipy and torch.
+"""Accuracy and throughput of losslab's log-domain functions and costs next to numpy, scipy, torch.
 
 Prints a header naming the machine, then two Markdown tables:
 
 * accuracy: the error in ulp of the exact value (mpmath, 256 bits) over the whole float64 range
-  for softplus and log_sigmoid, and over rows of logits with tiny to huge margins for logsumexp
-  and log_softmax;
-* throughput on one thread, as a share of a plain copy of the same array measured in the same
-  process.
+  for softplus, log_sigmoid and bernoulli_nll, over rows of logits with tiny to huge margins for
+  logsumexp, log_softmax and categorical_nll, and over wide magnitudes for gaussian_nll;
+* throughput on one thread, as a share of a memory-bound numpy loop over the same arrays (a copy,
+  an addition or a clip, by the number of inputs) measured in the same process.
 
 Usage: ``python benchmarks/run.py [--quick] [--points N] [--rows N] [--size N] [--json PATH]``,
 or ``nox -s bench -- [--with-torch] [options]``. torch is compared where it is installed.
@@ -103,11 +103,20 @@ def accuracy_section(lines: list[accuracy.AccuracyRow], sizes: Sizes) -> str:
         "Error in ulp of the exact value (mpmath, 256 bits); max and median over the finite "
         "results, the inf/nan results (where the exact value is finite) counted apart. "
         f"softplus, log_sigmoid: {sizes.points:,} points over all finite float64, half uniform "
-        "in bit pattern (subnormals included), half uniform in [-40, 40]. logsumexp: "
-        f"ulp / max(1, κ), κ its condition number, over {sizes.rows:,} rows of 2 to 50 logits "
-        "with margins from 1e-3 to 800; log_softmax: every entry of the same rows, the largest "
-        f"included. Seed {SEED}. torch's softplus returns x itself above its default "
-        "threshold=20."
+        "in bit pattern (subnormals included), half uniform in [-40, 40]. bernoulli_nll: the "
+        "same points as logits z, with labels y drawn 0 or 1, or y uniform in [0, 1]; "
+        "s = 1 / (1 + np.exp(-z)) in the naive formula. logsumexp: ulp / max(1, κ), κ its "
+        f"condition number, over {sizes.rows:,} rows of 2 to 50 logits with margins from 1e-3 to "
+        "800; log_softmax: every entry of the same rows, the largest included; categorical_nll: "
+        "every label of every one of these rows (the cost of label k is -log_softmax_k). "
+        "gaussian_nll: ulp / max(1, κ), κ = losslab.reference.gaussian_nll_condition (over y, "
+        f"mean, scale and the constant), over {sizes.points:,} draws of mean ~ N(0, 1)·10^U(-3, "
+        "6), y = mean + N(0, 1)·10^U(-8, 3), scale = 10^U(-200, 200), less those whose exact "
+        "cost exceeds the largest float64 (the points column counts the rest). "
+        f"Seed {SEED}. torch's softplus returns x itself above its default threshold=20; its "
+        "gaussian_nll_loss runs with var=scale**2, full=True and the default eps=1e-6, which "
+        "clamps the variance (for a scale below 1e-3 it returns the cost of scale 1e-3), and "
+        "scale**2 overflows to inf above a scale of 1.3e154 (the cost then is inf)."
     )
 
 
@@ -126,14 +135,22 @@ def throughput_section(lines: list[throughput.ThroughputRow], sizes: Sizes) -> s
         ],
         numeric=2,
     )
+    bounds = throughput.BOUND_OF
     return (
         "## Throughput\n\n"
         f"{table}\n\n"
-        f"Input: {sizes.size:,} float64 logits ~ N(0, {throughput.SIGMA:g}²), "
-        f"numpy.random.default_rng({SEED}); logsumexp and log_softmax over rows of "
-        f"{throughput.ROW} (shape {sizes.size // throughput.ROW:,} × {throughput.ROW}). One "
-        f"thread, best of {throughput.REPEATS} after a warm-up. Every implementation allocates "
-        "its result; the bound copies into an array allocated beforehand."
+        f"Input: {sizes.size:,} float64 per array, numpy.random.default_rng({SEED}): logits ~ "
+        f"N(0, {throughput.SIGMA:g}²); labels 0 or 1 as float64 for bernoulli_nll; mean = the "
+        "logits, y = mean + N(0, 1) and scale = 10^U(-1, 1) for gaussian_nll; logsumexp, "
+        f"log_softmax and categorical_nll over rows of {throughput.ROW} (shape "
+        f"{sizes.size // throughput.ROW:,} × {throughput.ROW}), one int64 label per row for "
+        "categorical_nll. Melem/s counts the elements of one input array: samples, or logits "
+        f"where rows are reduced. One thread, best of {throughput.REPEATS} after a warm-up. "
+        "Every implementation allocates its result; the bounds write into an array allocated "
+        "beforehand and read the very arrays of the function they bound. % of bound: "
+        f"bernoulli_nll against {bounds['bernoulli_nll']}, gaussian_nll against "
+        f"{bounds['gaussian_nll']}, every other function (categorical_nll included) and exp "
+        f"alone against the copy {throughput.COPY}."
     )
 
 
@@ -177,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
                 "row_length": throughput.ROW,
                 "sigma": throughput.SIGMA,
                 "repeats": throughput.REPEATS,
-                "bound": throughput.BOUND_LABEL,
+                "bounds": throughput.BOUND_LABELS,
                 "results": [record(line) for line in throughput_lines],
             },
         }

@@ -27,6 +27,7 @@ from losslab.numerics import (
     _as_real,
     _finish,
     _reduction_axis,
+    _require,
     log_sigmoid,
     log_softmax,
     softplus,
@@ -64,17 +65,10 @@ def _broadcast(**arrays: FloatArray) -> list[FloatArray]:
         raise ValueError(f"shapes do not broadcast: {shapes}") from None
 
 
-def _check(condition: Any, name: str, expected: str, values: FloatArray) -> None:
-    """Raise ValueError naming `name` unless `condition` holds everywhere."""
-    if not np.all(condition):
-        bad = values[~np.broadcast_to(condition, values.shape)]
-        raise ValueError(f"{name} must be {expected}; got {float(bad.ravel()[0])!r}")
-
-
 def _probability(y: npt.ArrayLike, name: str = "y") -> FloatArray:
     arr, _ = _as_real(y, name)
     with np.errstate(invalid="ignore"):
-        _check((arr >= 0) & (arr <= 1), name, "in [0, 1]", arr)
+        _require((arr >= 0) & (arr <= 1), name, "in [0, 1]", arr)
     return arr
 
 
@@ -82,14 +76,14 @@ def _positive_scale(scale: npt.ArrayLike) -> FloatArray:
     arr, _ = _as_real(scale, "scale")
     with np.errstate(invalid="ignore"):
         # No silent clamp: a scale of 0 is a model that cannot be evaluated, not a tiny scale.
-        _check((arr > 0) & np.isfinite(arr), "scale", "positive and finite", arr)
+        _require((arr > 0) & np.isfinite(arr), "scale", "positive and finite", arr)
     return arr
 
 
 def _count(y: npt.ArrayLike) -> FloatArray:
     arr, _ = _as_real(y, "y")
     with np.errstate(invalid="ignore"):
-        _check(
+        _require(
             (arr >= 0) & (arr == np.floor(arr)) & np.isfinite(arr), "y", "a count 0, 1, 2, ...", arr
         )
     return arr
@@ -226,7 +220,7 @@ def _categorical_target(y: npt.ArrayLike, logits: FloatArray, axis: int) -> tupl
         total = probs.sum(axis=axis)
         # Probabilities normalised in their own precision are off by a few of its ulps.
         tolerance = math.sqrt(np.finfo(arr.dtype).eps)
-        _check(
+        _require(
             np.abs(total - 1) <= tolerance,
             "y",
             f"probability vectors (sum 1 along axis {axis})",
@@ -236,8 +230,8 @@ def _categorical_target(y: npt.ArrayLike, logits: FloatArray, axis: int) -> tupl
     classes = logits.shape[axis]
     labels, _ = _as_real(arr, "y")
     with np.errstate(invalid="ignore"):
-        _check(labels == np.floor(labels), "y", "integer labels", labels)
-        _check((labels >= 0) & (labels < classes), "y", f"a label in 0..{classes - 1}", labels)
+        _require(labels == np.floor(labels), "y", "integer labels", labels)
+        _require((labels >= 0) & (labels < classes), "y", f"a label in 0..{classes - 1}", labels)
     batch = logits.shape[:axis] + logits.shape[axis + 1 :]
     try:
         labels = np.broadcast_to(labels, batch)

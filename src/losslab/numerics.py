@@ -206,15 +206,22 @@ def log_sigmoid(x: npt.ArrayLike) -> Any:
     return _finish(_blockwise_softplus(arr, -1.0), dtype)
 
 
-def _reduction_axis(arr: FloatArray, axis: Any) -> int:
-    """Validate `axis` for a reduction that needs at least one element along it."""
+def _reduction_axis(arr: npt.NDArray[Any], axis: Any, name: str = "a") -> int:
+    """Validate `axis` of the array argument `name` for a reduction; make it non-negative."""
     if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
         raise TypeError(f"axis must be an integer; got {axis!r}")
     if arr.ndim == 0:
-        raise ValueError("a must have at least one dimension to reduce over; got a 0-d array")
+        raise ValueError(f"{name} must have at least one dimension to reduce over; got a 0-d array")
     if not -arr.ndim <= axis < arr.ndim:
-        raise ValueError(f"axis {axis} is out of range for a of dimension {arr.ndim}")
+        raise ValueError(f"axis {axis} is out of range for {name} of dimension {arr.ndim}")
     return int(axis) % arr.ndim
+
+
+def _require(ok: Any, name: str, expected: str, values: npt.NDArray[Any]) -> None:
+    """Raise ValueError naming `name` and the first offending value unless `ok` holds everywhere."""
+    ok = np.broadcast_to(ok, np.shape(values))
+    if not ok.all():
+        raise ValueError(f"{name} must be {expected}; got {float(values[~ok].ravel()[0])!r}")
 
 
 def _round(x: Any) -> FloatArray:
