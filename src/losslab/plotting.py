@@ -15,12 +15,18 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from losslab.experiments.maximum_likelihood import CostFamily, GaussianIsMSE, VarianceCollapse
+    from losslab.experiments.maximum_likelihood import (
+        CostFamily,
+        CrossEntropyFit,
+        GaussianIsMSE,
+        VarianceCollapse,
+    )
     from losslab.experiments.numerics import AccuracySweep, MarginSweep
 
 __all__ = [
     "COLORS",
     "plot_cost_families",
+    "plot_cross_entropy_fit",
     "plot_gaussian_is_mse",
     "plot_numerics_accuracy",
     "plot_variance_collapse",
@@ -222,6 +228,38 @@ def plot_variance_collapse(result: VarianceCollapse) -> Figure:
     right.set_ylabel("d cost / d raw scale")
     right.set_ylim(0, 1.1)
     right.set_title("its gradient tends to 1, never to 0", fontsize=10)
+    for ax in (left, right):
+        ax.grid(True, alpha=0.3)
+    return fig
+
+
+def plot_cross_entropy_fit(fit: CrossEntropyFit) -> Figure:
+    """Cross-entropy along the descent, down to the entropy; and the fitted q next to p-hat.
+
+    Examples
+    --------
+    >>> from losslab.experiments.maximum_likelihood import cross_entropy_fit
+    >>> fig = plot_cross_entropy_fit(cross_entropy_fit(steps=20))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['gradient-descent step', 'outcome']
+    """
+    fig, (left, right) = _figure(2, height=3.2)
+    steps = np.arange(fit.cross_entropies.size)
+    left.plot(steps, fit.cross_entropies, color=COLORS["losslab"], lw=1.8, label="H(p_hat, q)")
+    left.axhline(fit.entropy, color="0.3", ls="--", lw=1, label="H(p_hat)")
+    left.set_xscale("symlog", linthresh=10)
+    left.set_xlabel("gradient-descent step")
+    left.set_ylabel("nats")
+    left.set_title("cross-entropy falls to the entropy", fontsize=10)
+    left.legend(fontsize=8)
+    outcomes = np.arange(fit.p_hat.size)
+    right.bar(outcomes - 0.2, fit.p_hat, width=0.4, color="0.55", label="p_hat (data)")
+    right.bar(outcomes + 0.2, fit.q_final, width=0.4, color=COLORS["losslab"], label="q (fitted)")
+    right.set_xticks(outcomes)
+    right.set_xlabel("outcome")
+    right.set_ylabel("probability")
+    right.set_title("the minimiser is the empirical distribution", fontsize=10)
+    right.legend(fontsize=8)
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
     return fig

@@ -1,4 +1,4 @@
-"""Experiments of the chapter on maximum likelihood and the cost (claims CS1, CS5, CS7, EX2).
+"""Experiments of the chapter on maximum likelihood and the cost (claims CS1, CS3-CS7, EX2).
 
 Each function builds its own small data set from a seed, runs one computation the chapter
 describes, and returns the numbers the chapter quotes in a frozen dataclass.
@@ -6,31 +6,47 @@ describes, and returns the numbers the chapter quotes in a frozen dataclass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from losslab.empirical import (
+    cross_entropy,
+    empirical,
+    empirical_conditional,
+    entropy,
+    kl_divergence,
+)
 from losslab.likelihoods import (
     HALF_LOG_2PI,
     bernoulli_nll,
     bernoulli_nll_grad,
     categorical_nll,
+    categorical_nll_grad,
     gaussian_nll,
     heteroscedastic_gaussian_nll,
     heteroscedastic_gaussian_nll_grad,
     laplace_nll,
     poisson_nll,
 )
+from losslab.numerics import log_softmax
 
 __all__ = [
     "CostAndLoss",
     "CostFamily",
+    "CrossEntropyFit",
+    "EmpiricalCheck",
     "GaussianIsMSE",
+    "NLLTwoWays",
     "VarianceCollapse",
     "cost_and_loss",
     "cost_families",
+    "cross_entropy_fit",
+    "empirical_check",
     "gaussian_is_mse",
+    "nll_two_ways",
     "variance_collapse",
 ]
 
@@ -293,3 +309,167 @@ def variance_collapse(steps: int = 2000, step_size: float = 0.5) -> VarianceColl
         if t < steps:
             raw[t + 1] = raw[t] - step_size * grads[t]
     return VarianceCollapse(raw_scales=raw, costs=costs, gradients=grads, step_size=step_size)
+
+
+@dataclass(frozen=True)
+class EmpiricalCheck:
+    """The empirical distribution of a small data set with repeated points (claim CS4).
+
+    Examples
+    --------
+    >>> check = empirical_check()
+    >>> check.support_size < check.n
+    True
+    """
+
+    n: int
+    support_size: int
+    expectation_gap: float
+    draws: int
+    draws_off_support: int
+    frequency_gap: float
+
+
+def empirical_check(n: int = 40, draws: int = 100_000, seed: int = 2) -> EmpiricalCheck:
+    r"""Expectations under :math:`\hat p_{\text{data}}` and samples drawn from it.
+
+    The data are `n` integers with repeats. ``expectation_gap`` is the largest difference between
+    :math:`E_{\hat p}[f]` and the sample mean of :math:`f` over three functions :math:`f`;
+    ``draws_off_support`` counts draws that are not training points; ``frequency_gap`` is the
+    largest difference between a point's frequency among the draws and its mass count/N.
+
+    Examples
+    --------
+    >>> check = empirical_check()
+    >>> check.expectation_gap < 1e-14, check.draws_off_support
+    (True, 0)
+    """
+    rng = np.random.default_rng(seed)
+    data = rng.poisson(3.0, n)
+    p_hat = empirical(data)
+    functions: tuple[Callable[[Array], Array], ...] = (np.abs, np.square, np.sin)
+    values = data.astype(np.float64)
+    gaps = [abs(float(p_hat.expectation(f)) - float(np.mean(f(values)))) for f in functions]
+    sample = p_hat.sample(draws, rng)
+    off_support = int(np.count_nonzero(~np.isin(sample, data)))
+    frequencies = np.array([np.mean(sample == point) for point in p_hat.support])
+    return EmpiricalCheck(
+        n=n,
+        support_size=int(p_hat.support.size),
+        expectation_gap=max(gaps),
+        draws=draws,
+        draws_off_support=off_support,
+        frequency_gap=float(np.max(np.abs(frequencies - p_hat.probabilities))),
+    )
+
+
+@dataclass(frozen=True)
+class NLLTwoWays:
+    """The negative log-likelihood of a classifier on labelled data, computed two ways (CS3).
+
+    Examples
+    --------
+    >>> result = nll_two_ways()
+    >>> result.pairs > result.distinct_inputs
+    True
+    """
+
+    pairs: int
+    distinct_inputs: int
+    mean_over_pairs: float
+    expectation_under_p_hat: float
+    best_possible: float
+
+    @property
+    def gap(self) -> float:
+        """Difference between the two computations."""
+        return abs(self.mean_over_pairs - self.expectation_under_p_hat)
+
+
+def nll_two_ways(n: int = 300, inputs: int = 6, classes: int = 3, seed: int = 3) -> NLLTwoWays:
+    r"""A softmax classifier's cost on labelled pairs, as a mean and as an expectation.
+
+    The inputs are discrete (so that pairs repeat); the model's logits are a fixed random table
+    per input. ``mean_over_pairs`` averages ``categorical_nll`` over the pairs;
+    ``expectation_under_p_hat`` is :math:`-\sum_{x,y} \hat p(x, y) \log q(y \mid x)` from the
+    empirical joint distribution; ``best_possible`` is the same cost for :math:`q = \hat p(y
+    \mid x)`, the conditional entropy, below which no model can go.
+
+    Examples
+    --------
+    >>> result = nll_two_ways()
+    >>> result.gap < 1e-12, result.best_possible < result.mean_over_pairs
+    (True, True)
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, inputs, n)
+    y = rng.integers(0, classes, n)
+    table = rng.normal(0, 1.5, (inputs, classes))  # the model: logits per input
+    data = empirical_conditional(x, y, classes=classes)
+    log_q = np.asarray(log_softmax(table))
+    return NLLTwoWays(
+        pairs=n,
+        distinct_inputs=int(data.inputs.shape[0]),
+        mean_over_pairs=float(np.mean(categorical_nll(y, table[x]))),
+        expectation_under_p_hat=float(data.nll(log_q=lambda xs: log_q[xs])),
+        best_possible=float(data.nll(q=lambda _: data.conditional)),
+    )
+
+
+@dataclass(frozen=True)
+class CrossEntropyFit:
+    """Fitting a categorical model to an empirical distribution by its cross-entropy (CS6).
+
+    Examples
+    --------
+    >>> fit = cross_entropy_fit(steps=10)
+    >>> fit.cross_entropies.shape
+    (11,)
+    """
+
+    p_hat: Array
+    q_final: Array
+    entropy: float
+    cross_entropies: Array = field(repr=False)
+    kl: Array = field(repr=False)
+    decomposition_gap: float
+
+
+def cross_entropy_fit(
+    steps: int = 500, step_size: float = 1.0, n: int = 200, seed: int = 4
+) -> CrossEntropyFit:
+    r"""Gradient descent on softmax logits to minimise :math:`H(\hat p, q)`.
+
+    At every step :math:`H(\hat p, q) = H(\hat p) + \mathrm{KL}(\hat p \,\|\, q)` is checked
+    (``decomposition_gap`` is the largest violation); the descent drives the KL to 0 and
+    :math:`q` to :math:`\hat p`, since :math:`H(\hat p)` does not depend on :math:`q`.
+
+    Examples
+    --------
+    >>> fit = cross_entropy_fit()
+    >>> fit.decomposition_gap < 1e-12, float(np.max(np.abs(fit.q_final - fit.p_hat))) < 1e-6
+    (True, True)
+    """
+    rng = np.random.default_rng(seed)
+    data = rng.choice(5, size=n, p=[0.4, 0.3, 0.15, 0.1, 0.05])
+    p_hat = np.bincount(data, minlength=5) / n
+    logits = np.zeros(5)
+    ces, kls, gaps = [], [], []
+    h = float(entropy(p_hat))
+    for t in range(steps + 1):
+        log_q = np.asarray(log_softmax(logits))
+        ce = float(cross_entropy(p_hat, log_q=log_q))
+        kl = float(kl_divergence(p_hat, log_q=log_q))
+        ces.append(ce)
+        kls.append(kl)
+        gaps.append(abs(ce - (h + kl)))
+        if t < steps:
+            logits = logits - step_size * np.asarray(categorical_nll_grad(p_hat, logits))
+    return CrossEntropyFit(
+        p_hat=p_hat,
+        q_final=np.exp(np.asarray(log_softmax(logits))),
+        entropy=h,
+        cross_entropies=np.array(ces),
+        kl=np.array(kls),
+        decomposition_gap=max(gaps),
+    )
