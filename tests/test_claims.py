@@ -118,3 +118,38 @@ def test_ex2_a_learned_variance_drives_the_cost_to_minus_infinity():
             exact = mpmath.log(2 * mpmath.pi) / 2 + mpmath.log(mpmath.log1p(mpmath.exp(s)))
             assert cost == pytest.approx(float(exact), rel=1e-14)
     assert result.costs[-1] < -700
+
+
+def test_cs03_the_loss_is_the_expected_nll_under_the_empirical_distribution():
+    result = ml_ex.nll_two_ways(n=250, inputs=5, classes=4, seed=8)
+    rng = np.random.default_rng(8)  # the experiment's data and model, rebuilt independently
+    x = rng.integers(0, 5, 250)
+    y = rng.integers(0, 4, 250)
+    table = rng.normal(0, 1.5, (5, 4))
+    log_q = scipy.special.log_softmax(table, axis=1)
+    joint = np.zeros((5, 4))
+    np.add.at(joint, (x, y), 1 / 250)
+    expected = -np.sum(joint * log_q)
+    assert result.mean_over_pairs == pytest.approx(expected, rel=1e-13)
+    assert result.expectation_under_p_hat == pytest.approx(expected, rel=1e-13)
+    conditional = joint / joint.sum(axis=1, keepdims=True)
+    best = -np.sum(joint[joint > 0] * np.log(conditional[joint > 0]))
+    assert result.best_possible == pytest.approx(best, rel=1e-13)
+
+
+def test_cs04_the_empirical_distribution_is_one_over_n_at_each_point():
+    check = ml_ex.empirical_check(n=60, draws=200_000, seed=9)
+    assert check.expectation_gap < 1e-14
+    assert check.draws_off_support == 0
+    assert check.frequency_gap < 5 * 0.5 / np.sqrt(check.draws)  # five binomial sds at most
+    data = np.random.default_rng(9).poisson(3.0, 60)
+    assert check.support_size == len(set(data.tolist()))
+
+
+def test_cs06_the_cost_is_the_cross_entropy_and_its_minimiser_the_data():
+    fit = ml_ex.cross_entropy_fit(steps=400, step_size=1.0, n=150, seed=10)
+    assert fit.decomposition_gap < 1e-12
+    assert fit.entropy == pytest.approx(scipy.stats.entropy(fit.p_hat), rel=1e-14)
+    np.testing.assert_allclose(fit.q_final, fit.p_hat, atol=1e-6)
+    assert np.all(np.diff(fit.cross_entropies) <= 1e-15)
+    assert fit.cross_entropies[-1] == pytest.approx(fit.entropy, abs=1e-10)

@@ -427,6 +427,7 @@ class CrossEntropyFit:
     (11,)
     """
 
+    n: int
     p_hat: Array
     q_final: Array
     entropy: float
@@ -466,6 +467,7 @@ def cross_entropy_fit(
         if t < steps:
             logits = logits - step_size * np.asarray(categorical_nll_grad(p_hat, logits))
     return CrossEntropyFit(
+        n=n,
         p_hat=p_hat,
         q_final=np.exp(np.asarray(log_softmax(logits))),
         entropy=h,
