@@ -10,6 +10,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import scipy.optimize
 import scipy.special
 import scipy.stats
 
@@ -153,3 +154,25 @@ def test_cs06_the_cost_is_the_cross_entropy_and_its_minimiser_the_data():
     np.testing.assert_allclose(fit.q_final, fit.p_hat, atol=1e-6)
     assert np.all(np.diff(fit.cross_entropies) <= 1e-15)
     assert fit.cross_entropies[-1] == pytest.approx(fit.entropy, abs=1e-10)
+
+
+def test_cs02_one_cost_trains_a_linear_model_and_a_network():
+    result = ml_ex.shared_cost(n=200, hidden=12, steps=800, step_size=0.5, seed=11)
+    assert result.models == {"linear": (2, 3), "network": (2, 12, 3)}
+    # The linear model reaches the optimum of multinomial logistic regression, found here
+    # independently by scipy's L-BFGS on scipy's log-softmax.
+    rng = np.random.default_rng(11)
+    radius = rng.uniform(0.0, 3.0, 200)
+    angle = rng.uniform(0.0, 2 * np.pi, 200)
+    x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    y = np.minimum(radius.astype(int), 2)
+
+    def nll(theta):
+        logits = x @ theta[:6].reshape(2, 3) + theta[6:]
+        return -scipy.special.log_softmax(logits, axis=1)[np.arange(200), y].mean()
+
+    optimum = scipy.optimize.minimize(nll, np.zeros(9), method="L-BFGS-B").fun
+    assert result.final_loss["linear"] == pytest.approx(optimum, abs=2e-3)
+    # The network, trained by the same cost, fits far better than any linear model can.
+    assert result.final_loss["network"] < optimum / 10
+    assert result.accuracy["network"] > 0.95

@@ -31,7 +31,9 @@ from losslab.likelihoods import (
     laplace_nll,
     poisson_nll,
 )
+from losslab.nets import MLP, Params
 from losslab.numerics import log_softmax
+from losslab.optim import gradient_descent
 
 __all__ = [
     "CostAndLoss",
@@ -40,6 +42,7 @@ __all__ = [
     "EmpiricalCheck",
     "GaussianIsMSE",
     "NLLTwoWays",
+    "SharedCost",
     "VarianceCollapse",
     "cost_and_loss",
     "cost_families",
@@ -47,6 +50,7 @@ __all__ = [
     "empirical_check",
     "gaussian_is_mse",
     "nll_two_ways",
+    "shared_cost",
     "variance_collapse",
 ]
 
@@ -474,4 +478,74 @@ def cross_entropy_fit(
         cross_entropies=np.array(ces),
         kl=np.array(kls),
         decomposition_gap=max(gaps),
+    )
+
+
+@dataclass(frozen=True)
+class SharedCost:
+    """A linear model and a network trained with one and the same cost function (claim CS2).
+
+    Examples
+    --------
+    >>> result = shared_cost(steps=5)
+    >>> sorted(result.final_loss)
+    ['linear', 'network']
+    """
+
+    models: dict[str, tuple[int, ...]]
+    losses: dict[str, Array] = field(repr=False)
+    final_loss: dict[str, float]
+    accuracy: dict[str, float]
+    chance_loss: float
+
+
+def _rings(n: int, rng: np.random.Generator) -> tuple[Array, npt.NDArray[np.intp]]:
+    """Points in the plane labelled 0, 1, 2 by their distance from the origin."""
+    radius = rng.uniform(0.0, 3.0, n)
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    return x, np.minimum(radius.astype(np.intp), 2)
+
+
+def shared_cost(
+    n: int = 300, hidden: int = 16, steps: int = 1000, step_size: float = 0.5, seed: int = 5
+) -> SharedCost:
+    """Train ``MLP((2, 3))`` and ``MLP((2, hidden, 3))`` with the same categorical cost.
+
+    The labels are three rings around the origin, which no linear boundary separates. The loss
+    and its gradient come from one function, built on :func:`losslab.categorical_nll` and its
+    gradient; only the model that produces the logits differs.
+
+    Examples
+    --------
+    >>> result = shared_cost()
+    >>> result.final_loss["network"] < result.final_loss["linear"] <= result.chance_loss + 1e-3
+    True
+    """
+    rng = np.random.default_rng(seed)
+    x, y = _rings(n, rng)
+    models = {"linear": MLP((2, 3)), "network": MLP((2, hidden, 3), hidden="tanh")}
+    losses, final, accuracy = {}, {}, {}
+    for name, net in models.items():
+
+        def loss_and_grad(params: Params, net: MLP = net) -> tuple[float, Params]:
+            logits, cache = net.forward(params, x)
+            loss = float(np.mean(categorical_nll(y, logits)))
+            return loss, net.backward(
+                params, cache, np.asarray(categorical_nll_grad(y, logits)) / n
+            )
+
+        path = gradient_descent(
+            loss_and_grad, net.init(rng), steps=steps, step_size=step_size, momentum=0.9
+        )
+        losses[name] = path.losses
+        final[name] = float(path.losses[-1])
+        accuracy[name] = float(np.mean(np.argmax(net.forward(path.final, x)[0], axis=1) == y))
+    counts = np.bincount(y, minlength=3) / n
+    return SharedCost(
+        models={name: net.sizes for name, net in models.items()},
+        losses=losses,
+        final_loss=final,
+        accuracy=accuracy,
+        chance_loss=float(-np.sum(counts[counts > 0] * np.log(counts[counts > 0]))),
     )
