@@ -25,7 +25,9 @@ import numpy.typing as npt
 
 from losslab.numerics import (
     _as_real,
+    _blockwise,
     _finish,
+    _log1p_exp_neg_abs,
     _reduction_axis,
     _require,
     log_sigmoid,
@@ -56,13 +58,19 @@ FloatArray = npt.NDArray[np.float64]
 HALF_LOG_2PI = 0.9189385332046728
 
 
-def _broadcast(**arrays: FloatArray) -> list[FloatArray]:
-    """Broadcast the named arrays together, or say which shapes clash."""
+def _broadcast_shape(**arrays: FloatArray) -> tuple[int, ...]:
+    """The broadcast shape of the named arrays, or say which shapes clash."""
     try:
-        return list(np.broadcast_arrays(*arrays.values()))
+        return np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{name} {a.shape}" for name, a in arrays.items())
         raise ValueError(f"shapes do not broadcast: {shapes}") from None
+
+
+def _broadcast(**arrays: FloatArray) -> list[FloatArray]:
+    """Broadcast the named arrays together, or say which shapes clash."""
+    shape = _broadcast_shape(**arrays)
+    return [np.broadcast_to(a, shape) for a in arrays.values()]
 
 
 def _probability(y: npt.ArrayLike, name: str = "y") -> FloatArray:
@@ -171,15 +179,21 @@ def bernoulli_nll(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
     """
     p = _probability(y)
     z, dtype = _as_real(logits, "logits")
-    p, z = _broadcast(y=p, logits=z)
-    magnitude = np.abs(z)
+    shape = _broadcast_shape(y=p, logits=z)
+    return _finish(_blockwise(_bernoulli_kernel, p, z, shape=shape), dtype)
+
+
+def _bernoulli_kernel(p: FloatArray, z: FloatArray, out: FloatArray) -> None:
+    """``w |z| + log1p(exp(-|z|))`` with ``w = 1 - p`` where ``z >= 0``, else ``p``."""
+    _log1p_exp_neg_abs(z, out)
     weight = np.where(z >= 0, 1.0 - p, p)
-    # 0 * inf for a correct infinite logit: the cost is 0. A tiny soft label times a small logit
-    # underflows to a subnormal or 0, which is the correctly rounded product.
+    # A tiny soft label times a small logit underflows to a subnormal or 0: the correctly
+    # rounded product. 0 * inf (a correct infinite logit) is nan here, and 0 is the cost.
     with np.errstate(invalid="ignore", under="ignore"):
-        linear = np.where(weight == 0, 0.0, weight * magnitude)
-    out = linear + softplus(-magnitude)
-    return _finish(out, dtype)
+        weight *= np.abs(z)
+    if not np.isfinite(weight).all():
+        np.copyto(weight, 0.0, where=np.isnan(weight) & ~np.isnan(z))
+    out += weight
 
 
 def bernoulli_nll_grad(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
@@ -390,11 +404,15 @@ def gaussian_nll(y: npt.ArrayLike, mean: npt.ArrayLike, scale: npt.ArrayLike = 1
     s = _positive_scale(scale)
     target, _ = _as_real(y, "y")
     mu, dtype = _as_real(mean, "mean")
-    target, mu, s = _broadcast(y=target, mean=mu, scale=s)
-    r = _standardized(target, mu, s)
+    shape = _broadcast_shape(y=target, mean=mu, scale=s)
+    return _finish(_blockwise(_gaussian_kernel, target, mu, s, shape=shape), dtype)
+
+
+def _gaussian_kernel(y: FloatArray, mean: FloatArray, scale: FloatArray, out: FloatArray) -> None:
+    r = _standardized(y, mean, scale)
     with np.errstate(over="ignore", under="ignore"):  # a cost beyond float64 is inf, correctly
-        quadratic = (0.5 * r) * r
-    return _finish((HALF_LOG_2PI + np.log(s)) + quadratic, dtype)
+        np.multiply(0.5 * r, r, out=out)
+    out += HALF_LOG_2PI + np.log(scale)
 
 
 def gaussian_nll_grad(y: npt.ArrayLike, mean: npt.ArrayLike, scale: npt.ArrayLike = 1.0) -> Any:

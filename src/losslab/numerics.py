@@ -21,7 +21,7 @@ row of only ``-inf`` gives ``-inf``; ``log_softmax`` returns nan where the resul
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -90,22 +90,40 @@ def _log1p_exp_neg_abs(x: FloatArray, out: FloatArray) -> FloatArray:
     return out
 
 
-def _blockwise_softplus(x: FloatArray, sign: float) -> FloatArray:
-    """``max(x, 0) + log1p(exp(-|x|))`` for sign +1, ``min(x, 0) - log1p(exp(-|x|))`` for -1."""
-    flat = np.ascontiguousarray(x).reshape(-1)
-    out = np.empty_like(flat)
-    core = np.empty(min(flat.size, _BLOCK))
-    for start in range(0, flat.size, _BLOCK):
-        xb = flat[start : start + _BLOCK]
-        ob = out[start : start + _BLOCK]
-        cb = _log1p_exp_neg_abs(xb, core[: xb.size])
-        if sign > 0:
-            np.maximum(xb, 0.0, out=ob)
-            ob += cb
-        else:
-            np.minimum(xb, 0.0, out=ob)
-            ob -= cb
-    return out.reshape(x.shape)
+def _blockwise(
+    kernel: Callable[..., None], *arrays: npt.NDArray[Any], shape: tuple[int, ...] | None = None
+) -> FloatArray:
+    """Evaluate an elementwise `kernel` over cache-sized blocks of its broadcast arguments.
+
+    ``kernel(*blocks, out=...)`` writes into `out`; its arguments are flat blocks of the arrays,
+    or the arrays themselves where they hold one element (a scalar scale stays a scalar). The
+    temporaries of one block stay in cache, so a kernel of a dozen numpy passes costs little
+    more than its transcendental functions.
+    """
+    shape = np.broadcast_shapes(*(a.shape for a in arrays)) if shape is None else shape
+    flats = [
+        a.reshape(())
+        if a.size == 1
+        else np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1)
+        for a in arrays
+    ]
+    out = np.empty(shape, dtype=np.float64).reshape(-1)
+    for start in range(0, out.size, _BLOCK):
+        stop = start + _BLOCK
+        kernel(*(f if f.ndim == 0 else f[start:stop] for f in flats), out=out[start:stop])
+    return out.reshape(shape)
+
+
+def _softplus_kernel(x: FloatArray, out: FloatArray) -> None:
+    core = _log1p_exp_neg_abs(x, np.empty_like(out))
+    np.maximum(x, 0.0, out=out)
+    out += core
+
+
+def _log_sigmoid_kernel(x: FloatArray, out: FloatArray) -> None:
+    core = _log1p_exp_neg_abs(x, np.empty_like(out))
+    np.minimum(x, 0.0, out=out)
+    out -= core
 
 
 def softplus(x: npt.ArrayLike) -> Any:
@@ -156,7 +174,7 @@ def softplus(x: npt.ArrayLike) -> Any:
     TypeError: x must hold real numbers of at most float64 precision; got dtype <U3
     """
     arr, dtype = _as_real(x, "x")
-    return _finish(_blockwise_softplus(arr, +1.0), dtype)
+    return _finish(_blockwise(_softplus_kernel, arr, shape=arr.shape), dtype)
 
 
 def log_sigmoid(x: npt.ArrayLike) -> Any:
@@ -203,7 +221,7 @@ def log_sigmoid(x: npt.ArrayLike) -> Any:
     TypeError: x must hold real numbers of at most float64 precision; got dtype complex128
     """
     arr, dtype = _as_real(x, "x")
-    return _finish(_blockwise_softplus(arr, -1.0), dtype)
+    return _finish(_blockwise(_log_sigmoid_kernel, arr, shape=arr.shape), dtype)
 
 
 def _reduction_axis(arr: npt.NDArray[Any], axis: Any, name: str = "a") -> int:
