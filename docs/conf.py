@@ -31,8 +31,19 @@ numfig = True
 # Words of numpydoc type descriptions, not Python objects: there is nothing to link them to.
 nitpick_ignore = [
     ("py:class", name)
-    for name in ("array_like", "optional", "numpy.ndarray", "numpy.float64", "int", "float")
-]
+    for name in (
+        "array_like",
+        "optional",
+        "callable",
+        "numpy.ndarray",
+        "numpy.float64",
+        "numpy.random.Generator",
+        "int",
+        "float",
+    )
+] + [("py:func", "numpy.random.default_rng")]
+# The members of a numpydoc set of literal values, {"tanh", "sigmoid", "relu"}.
+nitpick_ignore_regex = [("py:class", r'\{?"\w+"\}?')]
 
 # --- notebooks: executed at build time, cached on a hash of src/ (see _ext/cache_key.py) --------
 

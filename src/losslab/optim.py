@@ -62,8 +62,9 @@ def gradient_descent(
     loss_and_grad : callable
         Maps parameters to the loss (a float, or one per seed) and its gradient, with the
         structure of the parameters.
-    start : tuple of (W, b)
-        The initial parameters; not modified.
+    start : tuple
+        The initial parameters, ``(W, b)`` pairs as from :meth:`losslab.nets.MLP.init`; not
+        modified.
     steps : int
         Number of steps (>= 0).
     step_size : float
