@@ -28,6 +28,7 @@ from losslab.numerics import (
     _blockwise,
     _finish,
     _log1p_exp_neg_abs,
+    _log_softmax_at,
     _reduction_axis,
     _require,
     log_sigmoid,
@@ -309,12 +310,10 @@ def categorical_nll(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1) -> 
     z, dtype = _as_real(logits, "logits")
     ax = _reduction_axis(z, axis)
     target, is_label = _categorical_target(y, z, ax)
-    log_p = np.asarray(log_softmax(z, axis=ax), dtype=np.float64)
     if is_label:
-        index = np.expand_dims(target.astype(np.intp), ax)
-        index = np.broadcast_to(index, (*log_p.shape[:ax], 1, *log_p.shape[ax + 1 :]))
-        out = -np.take_along_axis(log_p, index, axis=ax).squeeze(ax)
+        out = -_log_softmax_at(z, target.astype(np.intp), ax)
     else:
+        log_p = np.asarray(log_softmax(z, axis=ax), dtype=np.float64)
         with np.errstate(invalid="ignore"):  # 0 * -inf: a class the target never takes
             terms = np.where(target > 0, target * log_p, 0.0)
         out = -terms.sum(axis=ax)

@@ -456,3 +456,26 @@ def log_softmax(a: npt.ArrayLike, axis: int = -1) -> Any:
         hi, lo, log_rest = _lse_parts(flat[block], m[block])
         out[block] = _round(hi + (lo - log_rest))
     return _finish(np.moveaxis(out.reshape(rows.shape), -1, ax), dtype)
+
+
+def _log_softmax_at(arr: FloatArray, labels: npt.NDArray[np.intp], axis: int) -> FloatArray:
+    """``log_softmax(arr, axis)`` at one index per row, without the other entries.
+
+    `labels` has the shape of `arr` without `axis` and valid indices; the categorical cost of
+    labels needs only these entries, so the final rounding runs on one entry per row.
+    """
+    rows = np.moveaxis(arr, axis, -1)
+    flat = rows.reshape(-1, rows.shape[-1])
+    picks = labels.reshape(-1, 1)
+    m = np.max(flat, axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):  # non-finite rows, as in log_softmax
+        out = (np.take_along_axis(flat, picks, axis=1) - m)[:, 0]
+    for block in _finite_row_blocks(m[:, 0], flat.shape[1]):
+        hi, lo, log_rest = _lse_parts(flat[block], m[block])
+        at = picks[block]
+        picked = np.take_along_axis(hi, at, axis=1) + (
+            np.take_along_axis(lo, at, axis=1) - log_rest
+        )
+        out[block] = _round(picked)[:, 0]
+    result: FloatArray = out.reshape(rows.shape[:-1])
+    return result
