@@ -286,3 +286,17 @@ def test_bad_input_is_rejected_with_a_message_naming_the_argument(function, args
 def test_any_probability_outside_the_unit_interval_is_rejected(y):
     with pytest.raises(ValueError, match="y must be in"):
         bernoulli_nll(y, 0.0)
+
+
+def test_gradients_keep_the_tail_of_confident_correct_predictions():
+    with mpmath.workprec(200):
+        exact = -1 / (1 + mpmath.exp(40))
+        assert ulp_error([bernoulli_nll_grad(1.0, 40.0)], [exact])[0] <= 2.0
+        z = [50.0, 0.0, 0.0]
+        lse = mpmath.log(mpmath.exp(50) + 2)
+        exact_grad = [
+            mpmath.exp(mpmath.mpf(v) - lse) - (1 if k == 0 else 0) for k, v in enumerate(z)
+        ]
+    grad = categorical_nll_grad(0, z)
+    assert ulp_error(grad, exact_grad).max() <= 2.0
+    assert abs(grad.sum()) <= 1e-37

@@ -200,16 +200,31 @@ def _bernoulli_kernel(p: FloatArray, z: FloatArray, out: FloatArray) -> None:
 def bernoulli_nll_grad(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
     r"""Derivative of :func:`bernoulli_nll` with respect to the logit: :math:`\sigma(z) - y`.
 
+    Computed as :math:`(1 - y)\,\sigma(z) - y\,\sigma(-z)`, which equals :math:`\sigma(z) - y`
+    but keeps the tiny gradient of a confident, correct prediction instead of rounding it to 0.
+
+    Parameters
+    ----------
+    y : array_like
+        Targets in [0, 1].
+    logits : array_like
+        The network output, broadcastable with `y`.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        d cost / d logit, of the broadcast shape.
+
     Examples
     --------
     >>> from losslab.likelihoods import bernoulli_nll_grad
     >>> bernoulli_nll_grad([1, 0], [0.0, 0.0])
     array([-0.5,  0.5])
 
-    Saturated but right, the gradient vanishes; saturated and wrong, it stays at full size:
+    Saturated and right, the gradient is tiny but not 0; saturated and wrong, it is full size:
 
     >>> bernoulli_nll_grad([1, 1], [40.0, -40.0])
-    array([ 0., -1.])
+    array([-4.24835426e-18, -1.00000000e+00])
     >>> bernoulli_nll_grad([1, 0], [0.0, 0.0, 0.0])
     Traceback (most recent call last):
     ...
@@ -218,7 +233,9 @@ def bernoulli_nll_grad(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
     p = _probability(y)
     z, dtype = _as_real(logits, "logits")
     p, z = _broadcast(y=p, logits=z)
-    return _finish(np.asarray(sigmoid(z)) - p, dtype)
+    up, down = np.asarray(sigmoid(z)), np.asarray(sigmoid(-z))
+    with np.errstate(under="ignore"):  # tiny label times tiny sigmoid: a subnormal or 0
+        return _finish((1.0 - p) * up - p * down, dtype)
 
 
 def _categorical_target(y: npt.ArrayLike, logits: FloatArray, axis: int) -> tuple[FloatArray, bool]:
@@ -323,6 +340,24 @@ def categorical_nll(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1) -> 
 def categorical_nll_grad(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1) -> Any:
     r"""Derivative of :func:`categorical_nll` with respect to the logits: softmax minus target.
 
+    For labels, the labelled entry :math:`\operatorname{softmax}_k - 1` is computed as
+    :math:`\operatorname{expm1}(\log\operatorname{softmax}_k)`, so that a confident, correct
+    prediction keeps its tiny gradient and the entries still sum to 0.
+
+    Parameters
+    ----------
+    y : array_like
+        Labels or probability vectors, as for :func:`categorical_nll`.
+    logits : array_like
+        The network output, classes along `axis`.
+    axis : int, optional
+        The class axis (default: the last).
+
+    Returns
+    -------
+    numpy.ndarray
+        d cost / d logits, the shape of `logits`.
+
     Examples
     --------
     >>> from losslab.likelihoods import categorical_nll_grad
@@ -330,19 +365,21 @@ def categorical_nll_grad(y: npt.ArrayLike, logits: npt.ArrayLike, axis: int = -1
     array([ 0.5, -0.5])
     >>> categorical_nll_grad(1, [1000.0, 0.0])  # confident and wrong: the full push
     array([ 1., -1.])
+    >>> categorical_nll_grad(0, [50.0, 0.0, 0.0])  # confident and right: tiny, summing to 0
+    array([-3.85749970e-22,  1.92874985e-22,  1.92874985e-22])
     """
     z, dtype = _as_real(logits, "logits")
     ax = _reduction_axis(z, axis)
     target, is_label = _categorical_target(y, z, ax)
+    log_p = np.asarray(log_softmax(z, axis=ax), dtype=np.float64)
     with np.errstate(under="ignore"):
-        probs = np.exp(np.asarray(log_softmax(z, axis=ax), dtype=np.float64))
-    if is_label:
+        probs = np.exp(log_p)
+        if not is_label:
+            return _finish(probs - target, dtype)
         index = np.expand_dims(target.astype(np.intp), ax)
         index = np.broadcast_to(index, (*probs.shape[:ax], 1, *probs.shape[ax + 1 :]))
-        picked = np.take_along_axis(probs, index, axis=ax)
-        np.put_along_axis(probs, index, picked - 1.0, axis=ax)
-        return _finish(probs, dtype)
-    return _finish(probs - target, dtype)
+        np.put_along_axis(probs, index, np.expm1(np.take_along_axis(log_p, index, axis=ax)), ax)
+    return _finish(probs, dtype)
 
 
 def _standardized(y: FloatArray, loc: FloatArray, scale: FloatArray) -> FloatArray:
