@@ -300,3 +300,11 @@ def test_gradients_keep_the_tail_of_confident_correct_predictions():
     grad = categorical_nll_grad(0, z)
     assert ulp_error(grad, exact_grad).max() <= 2.0
     assert abs(grad.sum()) <= 1e-37
+
+
+def test_extreme_arguments_give_the_limit_not_nan_or_overflow():
+    assert poisson_nll(3, np.inf) == np.inf
+    assert poisson_nll(0, -np.inf) == 0.0
+    with mpmath.workprec(100):
+        exact = mpmath.log(2 * mpmath.mpf(1e308))
+    assert laplace_nll(0.0, 0.0, 1e308) == pytest.approx(float(exact), rel=1e-15)

@@ -80,6 +80,7 @@ def test_relu_units_that_are_off_pass_no_gradient():
     [
         ({"sizes": (3,)}, "sizes must list at least inputs and outputs"),
         ({"sizes": (3, 0, 2)}, "sizes must list"),
+        ({"sizes": (2.5, 3)}, "sizes must list"),
         ({"sizes": (3, 2), "hidden": "gelu"}, "hidden must be"),
     ],
 )

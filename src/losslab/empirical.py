@@ -553,9 +553,9 @@ class EmpiricalConditional:
         >>> table = np.array([[0.5, 0.5], [0.25, 0.75]])  # q(y | x) for x = 0 and x = 1
         >>> rows = table[[0, 0, 1, 1, 1]]  # the model's output on each pair
         >>> float(-np.mean(np.log(rows[np.arange(5), [0, 1, 1, 1, 0]])))  # the mean over pairs
-        0.669
+        0.6695905734286687
         >>> data.nll(q=rows), data.nll(q=lambda x: table[x])
-        (0.669, 0.669)
+        (0.6695905734286686, 0.6695905734286686)
         >>> data.nll(q=lambda x: np.array([[1.0, 0.0], [0.5, 0.5]]))  # q(1 | 0) = 0
         inf
         """

@@ -597,7 +597,8 @@ def laplace_nll(y: npt.ArrayLike, loc: npt.ArrayLike, scale: npt.ArrayLike = 1.0
     mu, dtype = _as_real(loc, "loc")
     target, mu, b = _broadcast(y=target, loc=mu, scale=b)
     with np.errstate(over="ignore"):
-        return _finish(np.log(2.0 * b) + np.abs(_standardized(target, mu, b)), dtype)
+        # log 2 + log b, not log(2 b): 2 b overflows for b above 9e307.
+        return _finish((np.log(2.0) + np.log(b)) + np.abs(_standardized(target, mu, b)), dtype)
 
 
 def laplace_nll_grad(y: npt.ArrayLike, loc: npt.ArrayLike, scale: npt.ArrayLike = 1.0) -> Any:
@@ -668,7 +669,9 @@ def poisson_nll(y: npt.ArrayLike, log_rate: npt.ArrayLike) -> Any:
     counts, eta = _broadcast(y=counts, log_rate=eta)
     with np.errstate(over="ignore", invalid="ignore"):  # e^eta beyond float64: the cost is inf
         linear = np.where(counts == 0, 0.0, counts * eta)
-        return _finish((np.exp(eta) - linear) + _log_factorial(counts), dtype)
+        # At eta = +inf, e^eta outgrows y eta: the cost is +inf, not inf - inf.
+        cost = np.where(np.isposinf(eta), np.inf, np.exp(eta) - linear)
+        return _finish(cost + _log_factorial(counts), dtype)
 
 
 def poisson_nll_grad(y: npt.ArrayLike, log_rate: npt.ArrayLike) -> Any:

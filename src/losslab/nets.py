@@ -79,16 +79,20 @@ class MLP:
     >>> MLP((2,))
     Traceback (most recent call last):
     ...
-    ValueError: sizes must list at least inputs and outputs, each >= 1; got (2,)
+    ValueError: sizes must list at least inputs and outputs, integers >= 1; got (2,)
     """
 
     sizes: tuple[int, ...]
     hidden: Activation = "tanh"
 
     def __post_init__(self) -> None:
-        if len(self.sizes) < 2 or any(int(n) < 1 for n in self.sizes):
+        if (
+            len(self.sizes) < 2
+            or any(isinstance(n, bool) or not isinstance(n, int | np.integer) for n in self.sizes)
+            or any(n < 1 for n in self.sizes)
+        ):
             raise ValueError(
-                f"sizes must list at least inputs and outputs, each >= 1; got {self.sizes}"
+                f"sizes must list at least inputs and outputs, integers >= 1; got {self.sizes}"
             )
         if self.hidden not in ("tanh", "sigmoid", "relu"):
             raise ValueError(f"hidden must be 'tanh', 'sigmoid' or 'relu'; got {self.hidden!r}")
@@ -132,10 +136,37 @@ class MLP:
     def forward(self, params: Params, x: npt.ArrayLike) -> tuple[Array, list[Array]]:
         """The output pre-activation, and the values backpropagation needs.
 
-        `x` has shape ``(N, inputs)``, or ``(S, N, inputs)`` for per-seed inputs; the output has
-        shape ``(N, outputs)``, with a leading seed axis if the parameters have one.
+        Parameters
+        ----------
+        params : tuple
+            ``(W, b)`` pairs, as from :meth:`init`.
+        x : array_like
+            Inputs of shape ``(N, inputs)``, or ``(S, N, inputs)`` for per-seed inputs.
+
+        Returns
+        -------
+        output : numpy.ndarray
+            Shape ``(N, outputs)``, with a leading seed axis if the parameters have one.
+        cache : list of numpy.ndarray
+            The inputs, pre-activations and activations of every layer, for :meth:`backward`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> net = MLP((2, 4, 3))
+        >>> out, cache = net.forward(net.init(np.random.default_rng(0), seeds=6), np.ones((5, 2)))
+        >>> out.shape, len(cache)
+        ((6, 5, 3), 3)
+        >>> net.forward(net.init(np.random.default_rng(0)), np.ones((5, 3)))
+        Traceback (most recent call last):
+        ...
+        ValueError: x must have shape (N, 2) or (S, N, 2); got (5, 3)
         """
         h = np.asarray(x, dtype=np.float64)
+        if h.ndim < 2 or h.shape[-1] != self.sizes[0]:
+            raise ValueError(
+                f"x must have shape (N, {self.sizes[0]}) or (S, N, {self.sizes[0]}); got {h.shape}"
+            )
         cache = [h]
         for i, (weights, bias) in enumerate(params):
             pre = h @ weights + bias[..., None, :]
