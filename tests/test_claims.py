@@ -15,6 +15,7 @@ import scipy.special
 import scipy.stats
 
 from losslab import bernoulli_nll
+from losslab.empirical import cross_entropy, empirical, kl_divergence
 from losslab.experiments import maximum_likelihood as ml_ex
 from losslab.experiments import numerics as numerics_ex
 
@@ -139,6 +140,10 @@ def test_cs03_the_loss_is_the_expected_nll_under_the_empirical_distribution():
 
 
 def test_cs04_the_empirical_distribution_is_one_over_n_at_each_point():
+    data = np.random.default_rng(9).integers(0, 7, 60)
+    p_hat = empirical(data)
+    np.testing.assert_array_equal(p_hat.probabilities, np.bincount(data)[p_hat.support] / 60)
+    assert p_hat.expectation(np.square) == pytest.approx(np.mean(data.astype(float) ** 2))
     check = ml_ex.empirical_check(n=60, draws=200_000, seed=9)
     assert check.expectation_gap < 1e-14
     assert check.draws_off_support == 0
@@ -151,6 +156,15 @@ def test_cs06_the_cost_is_the_cross_entropy_and_its_minimiser_the_data():
     fit = ml_ex.cross_entropy_fit(steps=400, step_size=1.0, n=150, seed=10)
     assert fit.decomposition_gap < 1e-12
     assert fit.entropy == pytest.approx(scipy.stats.entropy(fit.p_hat), rel=1e-14)
+    # The identity with scipy's entropy and KL and a plain numpy cross-entropy, at a q off p_hat.
+    q = np.array([0.3, 0.3, 0.2, 0.1, 0.1])
+    cross = -np.sum(fit.p_hat * np.log(q))
+    expected = scipy.stats.entropy(fit.p_hat) + scipy.stats.entropy(fit.p_hat, q)
+    assert cross == pytest.approx(expected, rel=1e-13)
+    assert cross_entropy(fit.p_hat, q) == pytest.approx(cross, rel=1e-14)
+    assert kl_divergence(fit.p_hat, q) == pytest.approx(
+        scipy.stats.entropy(fit.p_hat, q), rel=1e-12
+    )
     np.testing.assert_allclose(fit.q_final, fit.p_hat, atol=1e-6)
     assert np.all(np.diff(fit.cross_entropies) <= 1e-15)
     assert fit.cross_entropies[-1] == pytest.approx(fit.entropy, abs=1e-10)

@@ -2,7 +2,7 @@
 
 Once a model of ``p(y | x)`` is chosen, its cost is ``-log p(y | x)``: a Bernoulli output gives
 binary cross-entropy, a categorical one softmax cross-entropy, a Gaussian the squared error (plus
-constants), a Laplace the absolute error, a Poisson the Poisson deviance (up to terms in y).
+constants), a Laplace the absolute error, a Poisson half the Poisson deviance (up to terms in y).
 
 Conventions, the same for every family:
 

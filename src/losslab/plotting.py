@@ -96,9 +96,12 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
         _shown(accuracy.errors["naive log_sigmoid"]),
         s=4,
         color=COLORS["naive"],
+        marker="x",
+        linewidths=0.8,
         label="log(1 / (1 + exp(-x)))",
-        alpha=0.6,
+        alpha=0.7,
         rasterized=True,
+        zorder=3,  # on top: where it is exact, it hides the blue points rather than hiding under
     )
     left.scatter(
         x,
@@ -199,7 +202,7 @@ def plot_cost_families(families: list[CostFamily]) -> Figure:
         ax.plot(
             family.grid[::10], family.reference[::10], "o", color="0.25", ms=3, label="scipy.stats"
         )
-        ax.set_title(f"{family.distribution}\n{family.classic_name}", fontsize=9)
+        ax.set_title(f"{family.distribution}, {family.target}\n{family.classic_name}", fontsize=9)
         ax.set_xlabel(family.output, fontsize=9)
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("cost  -log p(y | output)")
@@ -245,15 +248,16 @@ def plot_cross_entropy_fit(fit: CrossEntropyFit) -> Figure:
     """
     fig, (left, right) = _figure(2, height=3.2)
     steps = np.arange(fit.cross_entropies.size)
-    left.plot(steps, fit.cross_entropies, color=COLORS["losslab"], lw=1.8, label="H(p_hat, q)")
-    left.axhline(fit.entropy, color="0.3", ls="--", lw=1, label="H(p_hat)")
+    left.plot(steps, fit.cross_entropies, color=COLORS["losslab"], lw=1.8, label=r"$H(\hat p, q)$")
+    left.axhline(fit.entropy, color="0.3", ls="--", lw=1, label=r"$H(\hat p)$")
     left.set_xscale("symlog", linthresh=10)
+    left.set_xlim(left=0)
     left.set_xlabel("gradient-descent step")
     left.set_ylabel("nats")
     left.set_title("cross-entropy falls to the entropy", fontsize=10)
     left.legend(fontsize=8)
     outcomes = np.arange(fit.p_hat.size)
-    right.bar(outcomes - 0.2, fit.p_hat, width=0.4, color="0.55", label="p_hat (data)")
+    right.bar(outcomes - 0.2, fit.p_hat, width=0.4, color="0.55", label=r"$\hat p$ (data)")
     right.bar(outcomes + 0.2, fit.q_final, width=0.4, color=COLORS["losslab"], label="q (fitted)")
     right.set_xticks(outcomes)
     right.set_xlabel("outcome")

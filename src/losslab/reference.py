@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "CORE",
     "PRECISION",
     "exact",
     "exact_bernoulli_nll",
@@ -209,7 +210,12 @@ def exact(function: Callable[[float], Mpf], x: npt.ArrayLike) -> list[Mpf]:
     return [function(float(v)) for v in np.asarray(x, dtype=np.float64).ravel()]
 
 
-def whole_range(n: int, seed: int = 0, core: float = 40.0) -> npt.NDArray[np.float64]:
+#: Half-width of the dense part of :func:`whole_range`: beyond it, exp(-|x|) is below 2**-57
+#: and the log-domain functions are exact by construction.
+CORE = 40.0
+
+
+def whole_range(n: int, seed: int = 0, core: float = CORE) -> npt.NDArray[np.float64]:
     """`n` float64 test points spanning the whole finite range, sorted.
 
     Half are uniform over the bit patterns of finite doubles (so every binade, subnormals

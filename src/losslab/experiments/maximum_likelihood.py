@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 
 from losslab.empirical import (
-    cross_entropy,
     empirical,
     empirical_conditional,
     entropy,
@@ -133,10 +132,6 @@ class GaussianIsMSE:
     argmin_nll: dict[float, float]
     least_squares: float
 
-    def constant(self, sigma: float) -> float:
-        r"""The predicted constant :math:`\tfrac12 \log(2\pi\sigma^2)`."""
-        return HALF_LOG_2PI + float(np.log(sigma))
-
 
 def gaussian_is_mse(
     sigmas: tuple[float, ...] = (0.1, 1.0, 10.0), n: int = 100, seed: int = 1
@@ -192,7 +187,7 @@ class CostFamily:
 
     distribution: str
     output: str
-    cost: str
+    target: str
     classic_name: str
     grid: Array = field(repr=False)
     costs: Array = field(repr=False)
@@ -227,7 +222,7 @@ def cost_families() -> list[CostFamily]:
         CostFamily(
             "Bernoulli",
             "logit z",
-            r"$\log(1 + e^{-z})$ for $y = 1$",
+            "label 1",
             "binary cross-entropy",
             logits,
             np.asarray(bernoulli_nll(1, logits)),
@@ -235,8 +230,8 @@ def cost_families() -> list[CostFamily]:
         ),
         CostFamily(
             "categorical",
-            "logits z",
-            r"$-z_y + \log \sum_k e^{z_k}$",
+            "logit of class 0 (others 0)",
+            "label 0 of 3",
             "softmax cross-entropy",
             logits,
             np.asarray(categorical_nll(0, three_class)),
@@ -245,7 +240,7 @@ def cost_families() -> list[CostFamily]:
         CostFamily(
             "Gaussian",
             "mean",
-            r"$\frac12 (y - \mu)^2 + \frac12 \log 2\pi$",
+            "y = 0",
             "squared error",
             locs,
             np.asarray(gaussian_nll(0.0, locs)),
@@ -254,7 +249,7 @@ def cost_families() -> list[CostFamily]:
         CostFamily(
             "Laplace",
             "location",
-            r"$|y - \mu| + \log 2$",
+            "y = 0",
             "absolute error",
             locs,
             np.asarray(laplace_nll(0.0, locs)),
@@ -263,8 +258,8 @@ def cost_families() -> list[CostFamily]:
         CostFamily(
             "Poisson",
             "log-rate",
-            r"$e^{\eta} - y\eta + \log y!$",
-            "Poisson deviance",
+            "count 3",
+            "Poisson loss",
             log_rates,
             np.asarray(poisson_nll(3, log_rates)),
             -scipy.stats.poisson.logpmf(3, np.exp(log_rates)),
@@ -445,9 +440,11 @@ def cross_entropy_fit(
 ) -> CrossEntropyFit:
     r"""Gradient descent on softmax logits to minimise :math:`H(\hat p, q)`.
 
-    At every step :math:`H(\hat p, q) = H(\hat p) + \mathrm{KL}(\hat p \,\|\, q)` is checked
-    (``decomposition_gap`` is the largest violation); the descent drives the KL to 0 and
-    :math:`q` to :math:`\hat p`, since :math:`H(\hat p)` does not depend on :math:`q`.
+    At every step :math:`H(\hat p, q) = H(\hat p) + \mathrm{KL}(\hat p \,\|\, q)` is checked,
+    the cross-entropy computed as the categorical cost of soft targets and the right-hand side
+    from :mod:`losslab.empirical` (``decomposition_gap`` is the largest violation). The descent
+    drives the KL to 0 and :math:`q` to :math:`\hat p`, since :math:`H(\hat p)` does not depend on
+    :math:`q`.
 
     Examples
     --------
@@ -463,7 +460,8 @@ def cross_entropy_fit(
     h = float(entropy(p_hat))
     for t in range(steps + 1):
         log_q = np.asarray(log_softmax(logits))
-        ce = float(cross_entropy(p_hat, log_q=log_q))
+        # Two code paths: the cost of soft targets (likelihoods) against entropy + KL (empirical).
+        ce = float(categorical_nll(p_hat, logits))
         kl = float(kl_divergence(p_hat, log_q=log_q))
         ces.append(ce)
         kls.append(kl)

@@ -25,6 +25,7 @@ from losslab.reference import (
 )
 
 __all__ = [
+    "WRONG_ULPS",
     "AccuracySweep",
     "MarginSweep",
     "OverflowDemo",
@@ -37,6 +38,10 @@ __all__ = [
 ]
 
 Array = npt.NDArray[np.float64]
+
+#: An error above this many ulp counts as wrong: far beyond any rounding, well below the size of
+#: the value.
+WRONG_ULPS = 1e3
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -188,7 +193,7 @@ class AccuracySweep:
         """Median error of one implementation, in ulp."""
         return float(np.median(self.errors[name]))
 
-    def share_wrong(self, name: str, ulps: float = 1e3) -> float:
+    def share_wrong(self, name: str, ulps: float = WRONG_ULPS) -> float:
         """Share of the points where an implementation is off by more than `ulps`."""
         return float(np.mean(self.errors[name] > ulps))
 
@@ -233,7 +238,7 @@ class MarginSweep:
     margins: Array = field(repr=False)
     errors: dict[str, Array] = field(repr=False)
 
-    def first_margin_wrong(self, name: str, ulps: float = 1e3) -> float:
+    def first_margin_wrong(self, name: str, ulps: float = WRONG_ULPS) -> float:
         """Smallest margin at which an implementation is off by more than `ulps`."""
         wrong = self.errors[name] > ulps
         return float(self.margins[wrong][0]) if wrong.any() else float("inf")
