@@ -14,7 +14,7 @@ import scipy.optimize
 import scipy.special
 import scipy.stats
 
-from losslab import bernoulli_nll
+from losslab import bernoulli_nll, log_sigmoid, log_softmax
 from losslab.empirical import cross_entropy, empirical, kl_divergence
 from losslab.experiments import maximum_likelihood as ml_ex
 from losslab.experiments import numerics as numerics_ex
@@ -42,6 +42,14 @@ def test_ex3_costs_from_logits_are_exact_where_probability_first_forms_fail():
     # The naive forms are off by more than 1000 ulp on a large share of the range.
     assert accuracy.share_wrong("naive log_sigmoid") > 0.2
     assert accuracy.share_wrong("naive softplus") > 0.2
+
+    # Spot checks with mpmath directly, independent of losslab.reference.
+    with mpmath.workprec(300):
+        for x in (-745.5, -40.0, -1e-300, 0.5, 36.9, 700.0):
+            exact = -mpmath.log1p(mpmath.exp(-mpmath.mpf(x)))
+            assert float(log_sigmoid(x)) == pytest.approx(float(exact), rel=2**-52, abs=0)
+        top = -mpmath.log1p(mpmath.exp(-50))  # the top entry of log_softmax([50, 0])
+        assert float(log_softmax([50.0, 0.0])[0]) == pytest.approx(float(top), rel=2**-52)
 
     margins = numerics_ex.margin_sweep(np.geomspace(1e-2, 800.0, 120))
     assert margins.max("log_softmax") <= 2.0

@@ -280,6 +280,12 @@ class Empirical:
         values, (S, d) for vectors.
     counts : numpy.ndarray
         How many samples equal each support point, shape (S,); they sum to N.
+
+    Examples
+    --------
+    >>> p_hat = empirical([3, 1, 3, 3])
+    >>> p_hat.support.tolist(), p_hat.probabilities.tolist()
+    ([1, 3], [0.25, 0.75])
     """
 
     support: npt.NDArray[Any]
@@ -486,6 +492,12 @@ class EmpiricalConditional:
         ``counts[s, k]``: how many pairs have input ``inputs[s]`` and label k; shape (S, K).
     index : numpy.ndarray
         The row of `inputs` of each pair, in the order of the data, shape (N,).
+
+    Examples
+    --------
+    >>> data = empirical_conditional(x=[0, 0, 1, 1, 1], y=[0, 1, 1, 1, 0])
+    >>> data.counts.tolist(), data.conditional.tolist()
+    ([[1, 1], [1, 2]], [[0.5, 0.5], [0.3333333333333333, 0.6666666666666666]])
     """
 
     inputs: npt.NDArray[Any]

@@ -454,6 +454,16 @@ def _gaussian_kernel(y: FloatArray, mean: FloatArray, scale: FloatArray, out: Fl
 def gaussian_nll_grad(y: npt.ArrayLike, mean: npt.ArrayLike, scale: npt.ArrayLike = 1.0) -> Any:
     r"""Derivative of :func:`gaussian_nll` with respect to the mean: :math:`(\mu - y)/\sigma^2`.
 
+    Parameters
+    ----------
+    y, mean, scale : array_like
+        As for :func:`gaussian_nll`.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        d cost / d mean, of the broadcast shape.
+
     Examples
     --------
     >>> from losslab.likelihoods import gaussian_nll_grad
@@ -535,6 +545,16 @@ def heteroscedastic_gaussian_nll_grad(
               \frac{\partial J}{\partial s} = \left(1 - \frac{(y - \mu)^2}{\sigma^2}\right)
               \frac{\sigma'(s)}{\sigma(s)}, \quad \sigma'(s) = \operatorname{sigmoid}(s).
 
+    Parameters
+    ----------
+    y, mean, raw_scale : array_like
+        As for :func:`heteroscedastic_gaussian_nll`.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        d cost / d mean and d cost / d raw_scale, each of the broadcast shape.
+
     Examples
     --------
     >>> from losslab.likelihoods import heteroscedastic_gaussian_nll_grad
@@ -607,6 +627,16 @@ def laplace_nll_grad(y: npt.ArrayLike, loc: npt.ArrayLike, scale: npt.ArrayLike 
     That is :math:`\mathrm{sign}(\mu - y) / b`, and 0 where :math:`\mu = y` (the middle of the
     subgradient).
 
+    Parameters
+    ----------
+    y, loc, scale : array_like
+        As for :func:`laplace_nll`.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        d cost / d location, of the broadcast shape.
+
     Examples
     --------
     >>> from losslab.likelihoods import laplace_nll_grad
@@ -676,6 +706,16 @@ def poisson_nll(y: npt.ArrayLike, log_rate: npt.ArrayLike) -> Any:
 
 def poisson_nll_grad(y: npt.ArrayLike, log_rate: npt.ArrayLike) -> Any:
     r"""Derivative of :func:`poisson_nll` with respect to the log-rate: :math:`e^{\eta} - y`.
+
+    Parameters
+    ----------
+    y, log_rate : array_like
+        As for :func:`poisson_nll`.
+
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        d cost / d log-rate, of the broadcast shape.
 
     Examples
     --------

@@ -18,6 +18,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from losslab.likelihoods import sigmoid
+
 __all__ = ["MLP", "Params"]
 
 Array = npt.NDArray[np.float64]
@@ -29,8 +31,8 @@ def _activate(kind: Activation, pre: Array) -> Array:
     if kind == "tanh":
         return np.tanh(pre)
     if kind == "sigmoid":
-        with np.errstate(over="ignore"):  # exp(-pre) overflows to inf for pre < -709: 1/inf = 0
-            return 1.0 / (1.0 + np.exp(-pre))
+        result: Array = np.asarray(sigmoid(pre), dtype=np.float64)
+        return result
     return np.maximum(pre, 0.0)
 
 
@@ -178,6 +180,20 @@ class MLP:
 
     def backward(self, params: Params, cache: list[Array], d_output: npt.ArrayLike) -> Params:
         """Gradients of a loss with respect to every parameter, given d loss / d output.
+
+        Parameters
+        ----------
+        params : tuple
+            The parameters the forward pass used.
+        cache : list of numpy.ndarray
+            The second result of :meth:`forward`.
+        d_output : array_like
+            The derivative of the loss with respect to the output, the output's shape.
+
+        Returns
+        -------
+        tuple
+            ``(dW, db)`` pairs, each of its parameter's shape.
 
         Examples
         --------

@@ -539,11 +539,10 @@ def shared_cost(
         losses[name] = path.losses
         final[name] = float(path.losses[-1])
         accuracy[name] = float(np.mean(np.argmax(net.forward(path.final, x)[0], axis=1) == y))
-    counts = np.bincount(y, minlength=3) / n
     return SharedCost(
         models={name: net.sizes for name, net in models.items()},
         losses=losses,
         final_loss=final,
         accuracy=accuracy,
-        chance_loss=float(-np.sum(counts[counts > 0] * np.log(counts[counts > 0]))),
+        chance_loss=float(entropy(np.bincount(y, minlength=3) / n)),
     )

@@ -33,6 +33,7 @@ __all__ = [
     "margin_sweep",
     "naive_log_sigmoid",
     "naive_log_softmax",
+    "naive_softmax",
     "overflow_demo",
     "shifted_log_softmax",
 ]
@@ -62,8 +63,22 @@ def naive_log_sigmoid(z: npt.ArrayLike) -> Array:
     return result
 
 
+def naive_softmax(a: npt.ArrayLike) -> Array:
+    """``exp(a) / sum(exp(a))`` along the last axis, as the formula reads.
+
+    Examples
+    --------
+    >>> with np.errstate(all="ignore"):
+    ...     naive_softmax([1000.0, 0.0])
+    array([nan,  0.])
+    """
+    e = np.exp(np.asarray(a, dtype=np.float64))
+    result: Array = e / e.sum(axis=-1, keepdims=True)
+    return result
+
+
 def naive_log_softmax(a: npt.ArrayLike) -> Array:
-    """``log(exp(a) / sum(exp(a)))`` along the last axis: probability first.
+    """``log(softmax(a))`` with the naive softmax: probability first.
 
     Examples
     --------
@@ -71,9 +86,7 @@ def naive_log_softmax(a: npt.ArrayLike) -> Array:
     ...     naive_log_softmax([1000.0, 0.0])
     array([ nan, -inf])
     """
-    a = np.asarray(a, dtype=np.float64)
-    e = np.exp(a)
-    result: Array = np.log(e / e.sum(axis=-1, keepdims=True))
+    result: Array = np.log(naive_softmax(a))
     return result
 
 
@@ -146,11 +159,6 @@ def overflow_demo(
     """
     naive_cost, cost_flags = _flags_raised(lambda z: -naive_log_sigmoid(z), logit)
     a = np.array(logits, dtype=np.float64)
-
-    def naive_softmax(v: Array) -> Array:
-        e = np.exp(v)
-        result: Array = e / e.sum()
-        return result
 
     soft, soft_flags = _flags_raised(naive_softmax, a)
     stable = log_softmax(a)
