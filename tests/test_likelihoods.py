@@ -259,7 +259,12 @@ REJECTIONS = [
     (categorical_nll, (2, [0.0, 1.0]), ValueError, r"^y must be a label in 0..1; got 2.0"),
     (categorical_nll, (-1, [0.0, 1.0]), ValueError, r"^y must be a label in 0..1; got -1.0"),
     (categorical_nll, (0.5, [0.0, 1.0]), ValueError, r"^y must be integer labels; got 0.5"),
-    (categorical_nll, ([0.5, 0.6], [0.0, 1.0]), ValueError, r"probability vectors \(sum 1"),
+    (
+        categorical_nll,
+        ([0.5, 0.6], [0.0, 1.0]),
+        ValueError,
+        r"y must be normalised \(sum 1 along axis",
+    ),
     (categorical_nll, ([1.5, -0.5], [0.0, 1.0]), ValueError, r"^y must be in \[0, 1\]"),
     (categorical_nll, ([[0, 1]], [0.0, 1.0]), ValueError, r"^labels y \(1, 2\) do not broadcast"),
     (categorical_nll, ([0, 1, 1], [[0.0, 1.0], [1.0, 0.0]]), ValueError, r"do not broadcast"),

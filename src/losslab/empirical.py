@@ -17,9 +17,9 @@ is a cross-entropy; and as :math:`H(\hat p, q) = H(\hat p) + D_\text{KL}(\hat p 
 * :func:`entropy`, :func:`cross_entropy` and :func:`kl_divergence` take probability vectors along
   an axis; ``log_q=`` takes log-probabilities instead, such as a log-softmax output.
 
-Conventions: :math:`0 \log 0 = 0`, and :math:`0 \log q = 0` for every :math:`q`, also 0; a
-positive :math:`p` where :math:`q = 0` makes the cross-entropy and the KL divergence ``inf``,
-which is their exact value, with no warning.
+Conventions: an outcome with :math:`p = 0` contributes nothing, :math:`0 \log q = 0` even where
+:math:`q = 0` (so :math:`0 \log 0 = 0`); a positive :math:`p` where :math:`q = 0` makes the
+cross-entropy and the KL divergence ``inf``, which is their exact value, with no warning.
 """
 
 from __future__ import annotations
@@ -32,7 +32,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from losslab.numerics import _as_real, _finish, _reduction_axis, _require
+from losslab.numerics import (
+    _as_real,
+    _finish,
+    _reduction_axis,
+    _require,
+    _require_normalised,
+)
 
 __all__ = [
     "Empirical",
@@ -62,10 +68,7 @@ def _log_distribution(
     # log of a probability 0 is -inf: neither flag carries information.
     with np.errstate(under="ignore", divide="ignore"):
         probs, logs = (np.exp(arr), arr) if is_log else (arr, np.log(arr))
-    # Probabilities normalised in their own precision are off by a few of its ulps.
-    tolerance = math.sqrt(np.finfo(dtype).eps)
-    total = probs.sum(axis=axis)
-    _require(abs(total - 1) <= tolerance, name, f"normalised (sum 1 along axis {axis})", total)
+    _require_normalised(probs, name, axis, dtype)
     return logs
 
 

@@ -31,6 +31,7 @@ from losslab.numerics import (
     _log_softmax_at,
     _reduction_axis,
     _require,
+    _require_normalised,
     log_sigmoid,
     log_softmax,
     softplus,
@@ -249,15 +250,7 @@ def _categorical_target(y: npt.ArrayLike, logits: FloatArray, axis: int) -> tupl
         raise TypeError(f"y must hold integer labels or probabilities; got dtype {arr.dtype}")
     if arr.dtype.kind == "f" and arr.ndim == logits.ndim:
         probs = _broadcast(y=_probability(arr), logits=logits)[0]
-        total = probs.sum(axis=axis)
-        # Probabilities normalised in their own precision are off by a few of its ulps.
-        tolerance = math.sqrt(np.finfo(arr.dtype).eps)
-        _require(
-            np.abs(total - 1) <= tolerance,
-            "y",
-            f"probability vectors (sum 1 along axis {axis})",
-            total,
-        )
+        _require_normalised(probs, "y", axis, arr.dtype)
         return probs, False
     classes = logits.shape[axis]
     labels, _ = _as_real(arr, "y")

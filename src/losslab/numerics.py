@@ -21,6 +21,7 @@ row of only ``-inf`` gives ``-inf``; ``log_softmax`` returns nan where the resul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -240,6 +241,19 @@ def _require(ok: Any, name: str, expected: str, values: npt.NDArray[Any]) -> Non
     ok = np.broadcast_to(ok, np.shape(values))
     if not ok.all():
         raise ValueError(f"{name} must be {expected}; got {float(values[~ok].ravel()[0])!r}")
+
+
+def _require_normalised(
+    probs: npt.NDArray[Any], name: str, axis: int, dtype: np.dtype[Any]
+) -> None:
+    """Raise ValueError unless `probs` sums to 1 along `axis`.
+
+    Probabilities normalised in their own precision are off by a few of its ulps, so the
+    tolerance is the square root of the epsilon of `dtype`, the caller's floating type.
+    """
+    total = probs.sum(axis=axis)
+    tolerance = math.sqrt(np.finfo(dtype).eps)
+    _require(abs(total - 1) <= tolerance, name, f"normalised (sum 1 along axis {axis})", total)
 
 
 def _round(x: Any) -> FloatArray:
