@@ -16,6 +16,7 @@ import scipy.stats
 
 from losslab import bernoulli_nll, log_sigmoid, log_softmax
 from losslab.empirical import cross_entropy, empirical, kl_divergence
+from losslab.experiments import cost_selection as cs_ex
 from losslab.experiments import maximum_likelihood as ml_ex
 from losslab.experiments import numerics as numerics_ex
 
@@ -198,3 +199,74 @@ def test_cs02_one_cost_trains_a_linear_model_and_a_network():
     # The network, trained by the same cost, fits far better than any linear model can.
     assert result.final_loss["network"] < optimum / 10
     assert result.accuracy["network"] > 0.95
+
+
+# --- choosing the cost (experiments for the cost-selection chapter) ----------------------------
+
+
+def test_cs08_the_clipped_unit_passes_no_gradient_outside_the_unit_interval():
+    unit = cs_ex.clipped_unit()
+    h = 1e-7
+    numeric = (np.clip(unit.logits + h, 0, 1) - np.clip(unit.logits - h, 0, 1)) / (2 * h)
+    away_from_kinks = (np.abs(unit.logits) > 2 * h) & (np.abs(unit.logits - 1) > 2 * h)
+    np.testing.assert_allclose(unit.gradients[away_from_kinks], numeric[away_from_kinks], atol=1e-6)
+    outside = (unit.logits < 0) | (unit.logits > 1)
+    assert np.all(unit.gradients[outside] == 0)
+    # Flat: outside the interval and at its two ends, where the derivative is taken as 0.
+    assert unit.share_flat == pytest.approx(np.mean((unit.logits <= 0) | (unit.logits >= 1)))
+
+
+def test_cs11_squared_and_absolute_error_gradients_vanish_where_the_nll_does_not():
+    sizes = cs_ex.gradient_sizes(np.array([-10.0, -20.0, -40.0]))
+    with mpmath.workprec(200):
+        for i, z in enumerate([-10.0, -20.0, -40.0]):
+            p = 1 / (1 + mpmath.exp(-z))
+            exact = {
+                "negative log-likelihood": 1 - p,
+                "squared error": (1 - p) * p * (1 - p),
+                "absolute error": p * (1 - p),
+            }
+            for name, value in exact.items():
+                assert sizes.magnitudes[name][i] == pytest.approx(float(value), rel=1e-13)
+            # The ratio of the NLL gradient to the others grows like e^|z|.
+            ratio = (
+                sizes.magnitudes["negative log-likelihood"][i]
+                / sizes.magnitudes["squared error"][i]
+            )
+            assert ratio == pytest.approx(float(1 / (p * (1 - p))), rel=1e-12)
+    assert sizes.at(-10.0)["squared error"] == pytest.approx(4.54e-5, rel=1e-2)
+
+
+def test_cs09_a_flat_cost_stalls_training_that_the_nll_completes():
+    run = cs_ex.saturated_start(n=200, steps=300, step_size=1.0, start=-8.0, seed=6)
+    assert run.steps_to("negative log-likelihood") is not None
+    assert run.steps_to("negative log-likelihood") < 50
+    assert run.steps_to("squared error") is None
+    assert (
+        run.initial_gradient["negative log-likelihood"] > 50 * run.initial_gradient["squared error"]
+    )
+    # The initial gradients, independently by central differences of the two mean losses.
+    rng = np.random.default_rng(6)
+    x = rng.normal(0.0, 1.0, 200)
+    y = (x > 0).astype(float)
+
+    def losses(w, b):
+        z = w * x + b
+        # -log p and -log(1 - p) through numpy's logaddexp, exact where scipy's logpmf rounds.
+        nll = np.mean(np.where(y == 1, np.logaddexp(0, -z), np.logaddexp(0, z)))
+        return nll, np.mean((scipy.special.expit(z) - y) ** 2) / 2
+
+    h = 1e-6
+    for k, name in enumerate(["negative log-likelihood", "squared error"]):
+        gw = (losses(-8.0 + h, 0.0)[k] - losses(-8.0 - h, 0.0)[k]) / (2 * h)
+        gb = (losses(-8.0, h)[k] - losses(-8.0, -h)[k]) / (2 * h)
+        assert run.initial_gradient[name] == pytest.approx(np.hypot(gw, gb), rel=1e-5)
+
+
+def test_ex1_squared_error_is_minimised_by_the_mean_absolute_error_by_the_median():
+    result = cs_ex.mean_and_median(n=401, seed=12)
+    y = np.random.default_rng(12).lognormal(0.0, 1.0, 401)
+    step = result.grid[1] - result.grid[0]
+    assert abs(result.argmin_squared - np.mean(y)) <= step
+    assert abs(result.argmin_absolute - np.median(y)) <= step
+    assert np.mean(y) - np.median(y) > 10 * step  # skewed enough for the two to differ
