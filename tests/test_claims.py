@@ -270,3 +270,18 @@ def test_ex1_squared_error_is_minimised_by_the_mean_absolute_error_by_the_median
     assert abs(result.argmin_squared - np.mean(y)) <= step
     assert abs(result.argmin_absolute - np.median(y)) <= step
     assert np.mean(y) - np.median(y) > 10 * step  # skewed enough for the two to differ
+
+
+def test_cs12_the_nll_gradient_dominates_and_only_the_nll_recovers():
+    sizes = cs_ex.gradient_sizes(np.linspace(-40.0, 40.0, 161))
+    nll = sizes.magnitudes["negative log-likelihood"]
+    # |p - 1| >= |p - 1| p (1 - p) and >= p (1 - p) at every logit (p <= 1), strictly where wrong.
+    assert np.all(nll >= sizes.magnitudes["squared error"])
+    assert np.all(nll >= sizes.magnitudes["absolute error"] * (1 - 1e-15))
+    # Where the output is wrong (z < 0) the ratio 1 / (p (1 - p)) = 2 + e^z + e^-z exceeds e^|z|.
+    wrong = sizes.logits < 0
+    ratio = nll[wrong] / sizes.magnitudes["squared error"][wrong]
+    assert np.all(ratio > np.exp(np.abs(sizes.logits[wrong])))
+    run = cs_ex.saturated_start(n=150, steps=200, step_size=1.0, start=-6.0, seed=13)
+    assert run.steps_to("negative log-likelihood") is not None
+    assert run.steps_to("squared error") is None

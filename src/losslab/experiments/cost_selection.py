@@ -15,6 +15,7 @@ import numpy.typing as npt
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad, sigmoid
 
 __all__ = [
+    "TARGET_ACCURACY",
     "ClippedUnit",
     "GradientSizes",
     "MeanAndMedian",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 Array = npt.NDArray[np.float64]
+
+#: The training accuracy at which a run counts as recovered.
+TARGET_ACCURACY = 0.9
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ class SaturatedStart:
     accuracy: dict[str, Array] = field(repr=False)
     initial_gradient: dict[str, float]
 
-    def steps_to(self, name: str, accuracy: float = 0.9) -> int | None:
+    def steps_to(self, name: str, accuracy: float = TARGET_ACCURACY) -> int | None:
         """First step at which a run's accuracy reaches `accuracy`, or None if it never does."""
         reached = np.flatnonzero(self.accuracy[name] >= accuracy)
         return int(reached[0]) if reached.size else None
