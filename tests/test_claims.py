@@ -285,3 +285,25 @@ def test_cs12_the_nll_gradient_dominates_and_only_the_nll_recovers():
     run = cs_ex.saturated_start(n=150, steps=200, step_size=1.0, start=-6.0, seed=13)
     assert run.steps_to("negative log-likelihood") is not None
     assert run.steps_to("squared error") is None
+
+
+def test_cs11_the_quadratic_cost_surface_has_plateaus_of_high_cost():
+    surfaces = cs_ex.cost_surfaces(points=41, span=10.0, threshold=1e-2, seed=8)
+    # Spot-check two grid points with an independent forward pass written out by hand.
+    rng = np.random.default_rng(8)
+    x = rng.normal(0.0, 1.0, (200, 2))
+    y = (x @ np.array([1.0, -0.5]) > 0).astype(float)
+    w_in = rng.normal(0, 1 / np.sqrt(2), (2, 2))
+    w_out = rng.normal(0, 1 / np.sqrt(2), (2, 1))
+    for i, j in [(3, 37), (20, 5)]:
+        a, b = w_in.copy(), w_out.copy()
+        a[0, 0], b[0, 0] = surfaces.w1[i], surfaces.w2[j]
+        z = (np.tanh(x @ a) @ b)[:, 0]
+        p = scipy.special.expit(z)
+        quadratic = np.mean((p - y) ** 2)
+        cross = np.mean(np.where(y == 1, np.logaddexp(0, -z), np.logaddexp(0, z)))
+        assert surfaces.costs["quadratic"][i, j] == pytest.approx(quadratic, rel=1e-12)
+        assert surfaces.costs["cross-entropy"][i, j] == pytest.approx(cross, rel=1e-12)
+    assert surfaces.plateau_share("quadratic") > 10 * surfaces.plateau_share("cross-entropy")
+    assert surfaces.stuck_share("cross-entropy") == 0
+    assert surfaces.stuck_share("quadratic") > 0.1

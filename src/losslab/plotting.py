@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from losslab.experiments.cost_selection import (
         ClippedUnit,
+        CostSurfaces,
         GradientSizes,
         MeanAndMedian,
         SaturatedStart,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLORS",
     "plot_cost_families",
+    "plot_cost_surfaces",
     "plot_cross_entropy_fit",
     "plot_gaussian_is_mse",
     "plot_gradient_sizes",
@@ -371,4 +373,32 @@ def plot_mean_and_median(result: MeanAndMedian) -> Figure:
         ax.set_xlabel("constant prediction")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
+    return fig
+
+
+def plot_cost_surfaces(surfaces: CostSurfaces) -> Figure:
+    """The two cost surfaces over one weight of each layer, plateaus hatched.
+
+    Examples
+    --------
+    >>> from losslab.experiments.cost_selection import cost_surfaces
+    >>> fig = plot_cost_surfaces(cost_surfaces(points=21))
+    >>> [ax.get_xlabel() for ax in fig.axes[:2]]
+    ['second-layer weight', 'second-layer weight']
+    """
+    fig, axes = _figure(2, height=3.8)
+    for ax, (name, cost) in zip(axes, surfaces.costs.items(), strict=True):
+        shown = ax.contourf(surfaces.w2, surfaces.w1, cost, levels=20, cmap="viridis")
+        flat = (surfaces.gradient_norms[name] < surfaces.threshold).astype(float)
+        if flat.any():
+            ax.contourf(
+                surfaces.w2, surfaces.w1, flat, levels=[0.5, 1.5], colors="none", hatches=["////"]
+            )
+            ax.contour(surfaces.w2, surfaces.w1, flat, levels=[0.5], colors="white", linewidths=0.8)
+        fig.colorbar(shown, ax=ax, label=f"mean {name} cost")
+        ax.set_xlabel("second-layer weight")
+        ax.set_ylabel("first-layer weight")
+        ax.set_title(
+            f"{name}: plateau (hatched) {100 * surfaces.plateau_share(name):.0f}%", fontsize=10
+        )
     return fig

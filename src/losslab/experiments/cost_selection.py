@@ -13,14 +13,17 @@ import numpy as np
 import numpy.typing as npt
 
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad, sigmoid
+from losslab.nets import MLP
 
 __all__ = [
     "TARGET_ACCURACY",
     "ClippedUnit",
+    "CostSurfaces",
     "GradientSizes",
     "MeanAndMedian",
     "SaturatedStart",
     "clipped_unit",
+    "cost_surfaces",
     "gradient_sizes",
     "mean_and_median",
     "saturated_start",
@@ -235,3 +238,82 @@ def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
         argmin_squared=float(grid[np.argmin(mse)]),
         argmin_absolute=float(grid[np.argmin(mae)]),
     )
+
+
+@dataclass(frozen=True)
+class CostSurfaces:
+    """Two costs over a grid of one first-layer and one second-layer weight (claim CS11).
+
+    After Glorot and Bengio (2010), figure 5: the cross-entropy and the quadratic cost of a
+    network with one tanh hidden layer and a sigmoid output, as functions of two weights.
+
+    Examples
+    --------
+    >>> surfaces = cost_surfaces(points=11)
+    >>> surfaces.costs["cross-entropy"].shape
+    (11, 11)
+    """
+
+    w1: Array = field(repr=False)
+    w2: Array = field(repr=False)
+    costs: dict[str, Array] = field(repr=False)
+    gradient_norms: dict[str, Array] = field(repr=False)
+    threshold: float
+
+    def plateau_share(self, name: str) -> float:
+        """Share of the grid where the cost's gradient norm is below `threshold`."""
+        return float(np.mean(self.gradient_norms[name] < self.threshold))
+
+    def stuck_share(self, name: str) -> float:
+        """Share of the grid that is flat *and* costly: above the middle of the cost's range.
+
+        A flat region near the minimum is harmless; a flat region of high cost is where
+        training stalls.
+        """
+        cost = self.costs[name]
+        high = cost > (cost.min() + cost.max()) / 2
+        return float(np.mean((self.gradient_norms[name] < self.threshold) & high))
+
+
+def cost_surfaces(
+    points: int = 81, span: float = 10.0, threshold: float = 1e-2, seed: int = 8
+) -> CostSurfaces:
+    """Scan one weight of each layer over ``[-span, span]``; the others stay at their start.
+
+    Every grid point is a network of its own, and all of them are evaluated in one batched
+    forward pass (the grid is the seed axis of :class:`losslab.nets.MLP`). The gradient norms
+    are those of each cost in the two scanned weights, by finite differences on the grid.
+
+    Examples
+    --------
+    >>> surfaces = cost_surfaces()
+    >>> surfaces.plateau_share("quadratic") > 10 * surfaces.plateau_share("cross-entropy")
+    True
+    >>> surfaces.stuck_share("cross-entropy"), surfaces.stuck_share("quadratic") > 0.1
+    (0.0, True)
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, (200, 2))
+    y = (x @ np.array([1.0, -0.5]) > 0).astype(float)
+    net = MLP((2, 2, 1), hidden="tanh")
+    (w_in, b_in), (w_out, b_out) = net.init(rng)
+    axis = np.linspace(-span, span, points)
+    g1, g2 = np.meshgrid(axis, axis, indexing="ij")
+    grid = g1.size
+    first = np.repeat(w_in[None], grid, axis=0)
+    second = np.repeat(w_out[None], grid, axis=0)
+    first[:, 0, 0] = g1.ravel()  # the weight from input 0 to hidden unit 0
+    second[:, 0, 0] = g2.ravel()  # the weight from hidden unit 0 to the output
+    params = (
+        (first, np.repeat(b_in[None], grid, axis=0)),
+        (second, np.repeat(b_out[None], grid, axis=0)),
+    )
+    z = net.forward(params, x)[0][..., 0]
+    p = np.asarray(sigmoid(z), dtype=np.float64)
+    costs = {
+        "cross-entropy": np.mean(bernoulli_nll(y, z), axis=1).reshape(points, points),
+        "quadratic": np.mean((p - y) ** 2, axis=1).reshape(points, points),
+    }
+    step = axis[1] - axis[0]
+    norms = {name: np.hypot(*np.gradient(c, step)) for name, c in costs.items()}
+    return CostSurfaces(w1=axis, w2=axis, costs=costs, gradient_norms=norms, threshold=threshold)
