@@ -307,3 +307,30 @@ def test_cs11_the_quadratic_cost_surface_has_plateaus_of_high_cost():
     assert surfaces.plateau_share("quadratic") > 10 * surfaces.plateau_share("cross-entropy")
     assert surfaces.stuck_share("cross-entropy") == 0
     assert surfaces.stuck_share("quadratic") > 0.1
+
+
+def test_cs11_softmax_squared_error_gradient_vanishes_and_training_stalls():
+    grads = cs_ex.softmax_gradients([5.0, 20.0])
+    for k, m in enumerate([5.0, 20.0]):
+        z = np.array([-m, 0.0, 0.0])
+        target = np.array([1.0, 0.0, 0.0])
+        # Independently: scipy's softmax, and central differences of the squared error.
+        s = scipy.special.softmax(z)
+        assert grads.cross_entropy[k] == pytest.approx(np.linalg.norm(s - target), rel=1e-12)
+        h = 1e-6
+        numeric = [
+            (
+                np.sum((scipy.special.softmax(z + h * e) - target) ** 2) / 2
+                - np.sum((scipy.special.softmax(z - h * e) - target) ** 2) / 2
+            )
+            / (2 * h)
+            for e in np.eye(3)
+        ]
+        # Finite differences resolve the gradient only to about 1e-10 absolute.
+        assert grads.squared_error[k] == pytest.approx(np.linalg.norm(numeric), abs=1e-9)
+        jacobian = np.diag(s) - np.outer(s, s)
+        exact = np.linalg.norm(jacobian.T @ (s - target))
+        assert grads.squared_error[k] == pytest.approx(exact, rel=1e-10)
+    run = cs_ex.softmax_saturated_start(n=200, steps=250, step_size=1.0, scale=8.0, seed=14)
+    assert run.steps_to("cross-entropy") is not None
+    assert run.steps_to("squared error") is None

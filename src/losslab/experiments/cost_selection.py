@@ -12,8 +12,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad, sigmoid
+from losslab.likelihoods import (
+    bernoulli_nll,
+    bernoulli_nll_grad,
+    categorical_nll,
+    categorical_nll_grad,
+    sigmoid,
+)
 from losslab.nets import MLP
+from losslab.numerics import log_softmax
 
 __all__ = [
     "TARGET_ACCURACY",
@@ -22,11 +29,14 @@ __all__ = [
     "GradientSizes",
     "MeanAndMedian",
     "SaturatedStart",
+    "SoftmaxGradients",
     "clipped_unit",
     "cost_surfaces",
     "gradient_sizes",
     "mean_and_median",
     "saturated_start",
+    "softmax_gradients",
+    "softmax_saturated_start",
 ]
 
 Array = npt.NDArray[np.float64]
@@ -317,3 +327,103 @@ def cost_surfaces(
     step = axis[1] - axis[0]
     norms = {name: np.hypot(*np.gradient(c, step)) for name, c in costs.items()}
     return CostSurfaces(w1=axis, w2=axis, costs=costs, gradient_norms=norms, threshold=threshold)
+
+
+@dataclass(frozen=True)
+class SoftmaxGradients:
+    """Gradient norms of cross-entropy and squared error for a softmax output (claim CS11).
+
+    The logits are ``[-margin, 0, 0]`` with label 0: the larger the margin, the more
+    confidently wrong the output.
+
+    Examples
+    --------
+    >>> grads = softmax_gradients([1.0, 20.0])
+    >>> grads.cross_entropy.shape
+    (2,)
+    """
+
+    margins: Array = field(repr=False)
+    cross_entropy: Array = field(repr=False)
+    squared_error: Array = field(repr=False)
+
+
+def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) -> SoftmaxGradients:
+    r"""Norm of d cost / d logits for label 0 when its logit trails the others by `margin`.
+
+    With :math:`s = \operatorname{softmax}(\mathbf z)` and the one-hot target :math:`\mathbf e`,
+    the cross-entropy's gradient is :math:`s - \mathbf e`, and the squared error
+    :math:`\tfrac12 \lVert s - \mathbf e\rVert^2` has gradient :math:`J^\top (s - \mathbf e)` with
+    the softmax Jacobian :math:`J = \operatorname{diag}(s) - s s^\top`, whose entries vanish as
+    the softmax saturates.
+
+    Examples
+    --------
+    >>> grads = softmax_gradients([20.0])
+    >>> round(float(grads.cross_entropy[0]), 3), float(grads.squared_error[0]) < 1e-7
+    (1.225, True)
+    """
+    m = np.linspace(0.0, 40.0, 401) if margins is None else np.asarray(margins, float)
+    z = np.zeros((m.size, classes))
+    z[:, 0] = -m
+    with np.errstate(under="ignore"):
+        s = np.exp(np.asarray(log_softmax(z), dtype=np.float64))
+    residual = s.copy()
+    residual[:, 0] -= 1.0
+    jacobian = np.einsum("ni,ij->nij", s, np.eye(classes)) - s[:, :, None] * s[:, None, :]
+    squared = np.einsum("nij,ni->nj", jacobian, residual)
+    ce = np.asarray(categorical_nll_grad(np.zeros(m.size, dtype=int), z))
+    return SoftmaxGradients(
+        margins=m,
+        cross_entropy=np.linalg.norm(ce, axis=1),
+        squared_error=np.linalg.norm(squared, axis=1),
+    )
+
+
+def softmax_saturated_start(
+    n: int = 300, steps: int = 300, step_size: float = 1.0, scale: float = 8.0, seed: int = 9
+) -> SaturatedStart:
+    """Softmax regression on three classes from a confidently wrong start, by two costs.
+
+    The starting weights are the true class directions, permuted and scaled by `scale`, so that
+    every sample is assigned, confidently, to a wrong class.
+
+    Examples
+    --------
+    >>> run = softmax_saturated_start()
+    >>> run.steps_to("cross-entropy") is not None, run.steps_to("squared error")
+    (True, None)
+    """
+    rng = np.random.default_rng(seed)
+    angles = np.array([0.0, 2.0, 4.0]) * np.pi / 3
+    centres = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    y = rng.integers(0, 3, n)
+    x = centres[y] + rng.normal(0.0, 0.3, (n, 2))
+    one_hot = np.eye(3)[y]
+    losses: dict[str, list[float]] = {"cross-entropy": [], "squared error": []}
+    accuracy: dict[str, list[float]] = {name: [] for name in losses}
+    initial = {}
+    for name in losses:
+        w = scale * centres[[1, 2, 0]].T  # each class's direction given to the next class
+        for t in range(steps + 1):
+            z = x @ w
+            with np.errstate(under="ignore"):
+                p = np.exp(np.asarray(log_softmax(z), dtype=np.float64))
+            if name == "cross-entropy":
+                loss = float(np.mean(categorical_nll(y, z)))
+                d_z = np.asarray(categorical_nll_grad(y, z))
+            else:
+                residual = p - one_hot
+                loss = float(np.mean(np.sum(residual**2, axis=1)) / 2)
+                d_z = p * (residual - np.sum(residual * p, axis=1, keepdims=True))
+            losses[name].append(loss)
+            accuracy[name].append(float(np.mean(np.argmax(z, axis=1) == y)))
+            grad = x.T @ d_z / n
+            if t == 0:
+                initial[name] = float(np.linalg.norm(grad))
+            w = w - step_size * grad
+    return SaturatedStart(
+        losses={k: np.array(v) for k, v in losses.items()},
+        accuracy={k: np.array(v) for k, v in accuracy.items()},
+        initial_gradient=initial,
+    )
