@@ -270,6 +270,16 @@ def test_ex1_squared_error_is_minimised_by_the_mean_absolute_error_by_the_median
     assert abs(result.argmin_squared - np.mean(y)) <= step
     assert abs(result.argmin_absolute - np.median(y)) <= step
     assert np.mean(y) - np.median(y) > 10 * step  # skewed enough for the two to differ
+    # Conditionally, group by group, against numpy's mean and median of the same draws.
+    rng = np.random.default_rng(12)
+    rng.lognormal(0.0, 1.0, 401)
+    x = rng.integers(0, 3, 401)
+    y_given_x = rng.lognormal(0.0, 0.4 * (x + 1))
+    for g in range(3):
+        assert abs(result.group_argmin_squared[g] - np.mean(y_given_x[x == g])) <= step
+        ys = np.sort(y_given_x[x == g])  # any point between the two middle values minimises
+        assert ys[(ys.size - 1) // 2] - step <= result.group_argmin_absolute[g]
+        assert result.group_argmin_absolute[g] <= ys[ys.size // 2] + step
 
 
 def test_cs12_the_nll_gradient_dominates_and_only_the_nll_recovers():
@@ -331,6 +341,8 @@ def test_cs11_softmax_squared_error_gradient_vanishes_and_training_stalls():
         jacobian = np.diag(s) - np.outer(s, s)
         exact = np.linalg.norm(jacobian.T @ (s - target))
         assert grads.squared_error[k] == pytest.approx(exact, rel=1e-10)
+        absolute = np.linalg.norm(jacobian.T @ np.sign(s - target))
+        assert grads.absolute_error[k] == pytest.approx(absolute, rel=1e-10)
     run = cs_ex.softmax_saturated_start(n=200, steps=250, step_size=1.0, scale=8.0, seed=14)
     assert run.steps_to("cross-entropy") is not None
     assert run.steps_to("squared error") is None

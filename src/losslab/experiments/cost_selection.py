@@ -217,6 +217,10 @@ class MeanAndMedian:
     sample_median: float
     argmin_squared: float
     argmin_absolute: float
+    group_means: Array
+    group_medians: Array = field(repr=False)  # per group: the two middle values
+    group_argmin_squared: Array
+    group_argmin_absolute: Array
 
 
 def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
@@ -234,11 +238,24 @@ def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
     >>> bool(abs(r.argmin_absolute - r.sample_median) <= step)
     True
     """
-    y = np.random.default_rng(seed).lognormal(0.0, 1.0, n)
+    rng = np.random.default_rng(seed)
+    y = rng.lognormal(0.0, 1.0, n)
     grid = np.linspace(0.0, 4.0, 4001)
     residual = y[None, :] - grid[:, None]
     mse = np.mean(residual**2, axis=1)
     mae = np.mean(np.abs(residual), axis=1)
+    # Conditionally: three inputs x, each with its own skewed distribution of y. The best
+    # prediction at each x is that group's mean (squared error) or median (absolute error).
+    x = rng.integers(0, 3, n)
+    y_given_x = rng.lognormal(0.0, 0.4 * (x + 1))
+    groups = [y_given_x[x == g] for g in range(3)]
+    argmins = [
+        (
+            grid[np.argmin(np.mean((ys[None] - grid[:, None]) ** 2, axis=1))],
+            grid[np.argmin(np.mean(np.abs(ys[None] - grid[:, None]), axis=1))],
+        )
+        for ys in groups
+    ]
     return MeanAndMedian(
         grid=grid,
         mse=mse,
@@ -247,6 +264,12 @@ def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
         sample_median=float(np.median(y)),
         argmin_squared=float(grid[np.argmin(mse)]),
         argmin_absolute=float(grid[np.argmin(mae)]),
+        group_means=np.array([np.mean(ys) for ys in groups]),
+        # With an even count every point between the two middle values minimises the absolute
+        # error: the median is an interval, and rounding picks some point of it.
+        group_medians=np.array([np.sort(ys)[[(ys.size - 1) // 2, ys.size // 2]] for ys in groups]),
+        group_argmin_squared=np.array([sq for sq, _ in argmins]),
+        group_argmin_absolute=np.array([ab for _, ab in argmins]),
     )
 
 
@@ -346,6 +369,7 @@ class SoftmaxGradients:
     margins: Array = field(repr=False)
     cross_entropy: Array = field(repr=False)
     squared_error: Array = field(repr=False)
+    absolute_error: Array = field(repr=False)
 
 
 def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) -> SoftmaxGradients:
@@ -355,7 +379,8 @@ def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) ->
     the cross-entropy's gradient is :math:`s - \mathbf e`, and the squared error
     :math:`\tfrac12 \lVert s - \mathbf e\rVert^2` has gradient :math:`J^\top (s - \mathbf e)` with
     the softmax Jacobian :math:`J = \operatorname{diag}(s) - s s^\top`, whose entries vanish as
-    the softmax saturates.
+    the softmax saturates; the absolute error :math:`\lVert s - \mathbf e \rVert_1` has gradient
+    :math:`J^\top \operatorname{sign}(s - \mathbf e)`, which vanishes the same way.
 
     Examples
     --------
@@ -372,11 +397,13 @@ def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) ->
     residual[:, 0] -= 1.0
     jacobian = np.einsum("ni,ij->nij", s, np.eye(classes)) - s[:, :, None] * s[:, None, :]
     squared = np.einsum("nij,ni->nj", jacobian, residual)
+    absolute = np.einsum("nij,ni->nj", jacobian, np.sign(residual))
     ce = np.asarray(categorical_nll_grad(np.zeros(m.size, dtype=int), z))
     return SoftmaxGradients(
         margins=m,
         cross_entropy=np.linalg.norm(ce, axis=1),
         squared_error=np.linalg.norm(squared, axis=1),
+        absolute_error=np.linalg.norm(absolute, axis=1),
     )
 
 
