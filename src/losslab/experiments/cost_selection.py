@@ -7,6 +7,7 @@ that gradient is tiny.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,26 +173,53 @@ def saturated_start(
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, 1.0, n)
     y = (x > 0).astype(float)
-    losses: dict[str, list[float]] = {"negative log-likelihood": [], "squared error": []}
-    accuracy: dict[str, list[float]] = {name: [] for name in losses}
+    features = np.stack([x, np.ones(n)], axis=1)  # slope and bias
+
+    def nll(z: Array) -> tuple[float, Array]:
+        return float(np.mean(bernoulli_nll(y, z))), np.asarray(bernoulli_nll_grad(y, z))
+
+    def squared(z: Array) -> tuple[float, Array]:
+        p, q = np.asarray(sigmoid(z)), np.asarray(sigmoid(-z))
+        return float(np.mean((p - y) ** 2) / 2), (p - y) * p * q
+
+    return _descend(
+        features,
+        np.array([start, 0.0]),  # a large negative slope: every positive example gets p near 0
+        {"negative log-likelihood": nll, "squared error": squared},
+        lambda z: (z > 0) == (y > 0),
+        steps,
+        step_size,
+    )
+
+
+def _descend(
+    features: Array,
+    start: Array,
+    costs: dict[str, Callable[[Array], tuple[float, Array]]],
+    correct: Callable[[Array], npt.NDArray[np.bool_]],
+    steps: int,
+    step_size: float,
+) -> SaturatedStart:
+    """Gradient descent on a linear model ``z = features @ w``, once per cost, from one start.
+
+    Each cost maps the logits to the mean loss and the per-sample derivative with respect to
+    the logits; `correct` marks the samples a model classifies right.
+    """
+    n = features.shape[0]
+    losses: dict[str, list[float]] = {name: [] for name in costs}
+    accuracy: dict[str, list[float]] = {name: [] for name in costs}
     initial = {}
-    for name in losses:
-        w, b = start, 0.0  # a large negative slope: every positive example gets p near 0
+    for name, cost in costs.items():
+        w = start.copy()
         for t in range(steps + 1):
-            z = w * x + b
-            p = np.asarray(sigmoid(z), dtype=np.float64)
-            if name == "negative log-likelihood":
-                loss = float(np.mean(bernoulli_nll(y, z)))
-                d_z = np.asarray(bernoulli_nll_grad(y, z))
-            else:
-                loss = float(np.mean((p - y) ** 2) / 2)
-                d_z = (p - y) * p * np.asarray(sigmoid(-z))
+            z = features @ w
+            loss, d_z = cost(z)
+            grad = features.T @ d_z / n
             losses[name].append(loss)
-            accuracy[name].append(float(np.mean((z > 0) == (y > 0))))
-            grad_w, grad_b = float(np.mean(d_z * x)), float(np.mean(d_z))
+            accuracy[name].append(float(np.mean(correct(z))))
             if t == 0:
-                initial[name] = float(np.hypot(grad_w, grad_b))
-            w, b = w - step_size * grad_w, b - step_size * grad_b
+                initial[name] = float(np.linalg.norm(grad))
+            w = w - step_size * grad
     return SaturatedStart(
         losses={k: np.array(v) for k, v in losses.items()},
         accuracy={k: np.array(v) for k, v in accuracy.items()},
@@ -427,30 +455,23 @@ def softmax_saturated_start(
     y = rng.integers(0, 3, n)
     x = centres[y] + rng.normal(0.0, 0.3, (n, 2))
     one_hot = np.eye(3)[y]
-    losses: dict[str, list[float]] = {"cross-entropy": [], "squared error": []}
-    accuracy: dict[str, list[float]] = {name: [] for name in losses}
-    initial = {}
-    for name in losses:
-        w = scale * centres[[1, 2, 0]].T  # each class's direction given to the next class
-        for t in range(steps + 1):
-            z = x @ w
-            with np.errstate(under="ignore"):
-                p = np.exp(np.asarray(log_softmax(z), dtype=np.float64))
-            if name == "cross-entropy":
-                loss = float(np.mean(categorical_nll(y, z)))
-                d_z = np.asarray(categorical_nll_grad(y, z))
-            else:
-                residual = p - one_hot
-                loss = float(np.mean(np.sum(residual**2, axis=1)) / 2)
-                d_z = p * (residual - np.sum(residual * p, axis=1, keepdims=True))
-            losses[name].append(loss)
-            accuracy[name].append(float(np.mean(np.argmax(z, axis=1) == y)))
-            grad = x.T @ d_z / n
-            if t == 0:
-                initial[name] = float(np.linalg.norm(grad))
-            w = w - step_size * grad
-    return SaturatedStart(
-        losses={k: np.array(v) for k, v in losses.items()},
-        accuracy={k: np.array(v) for k, v in accuracy.items()},
-        initial_gradient=initial,
+
+    def cross_entropy(z: Array) -> tuple[float, Array]:
+        return float(np.mean(categorical_nll(y, z))), np.asarray(categorical_nll_grad(y, z))
+
+    def squared(z: Array) -> tuple[float, Array]:
+        with np.errstate(under="ignore"):
+            p = np.exp(np.asarray(log_softmax(z), dtype=np.float64))
+        residual = p - one_hot
+        # The softmax Jacobian applied to the residual: p * (r - <r, p>).
+        d_z = p * (residual - np.sum(residual * p, axis=1, keepdims=True))
+        return float(np.mean(np.sum(residual**2, axis=1)) / 2), d_z
+
+    return _descend(
+        x,
+        scale * centres[[1, 2, 0]].T,  # each class's direction given to the next class
+        {"cross-entropy": cross_entropy, "squared error": squared},
+        lambda z: np.argmax(z, axis=1) == y,
+        steps,
+        step_size,
     )
