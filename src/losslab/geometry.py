@@ -2,7 +2,7 @@
 
 Functions here work on a flat parameter vector and a loss given as a callable, so they serve a
 logistic model and a network alike; :func:`flatten` and :func:`unflatten` convert the ``(W, b)``
-parameters of :mod:`losslab.nets`.
+parameters of ``losslab.nets``.
 """
 
 from __future__ import annotations
