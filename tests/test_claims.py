@@ -10,6 +10,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import scipy.linalg
 import scipy.optimize
 import scipy.special
 import scipy.stats
@@ -18,6 +19,7 @@ from losslab import bernoulli_nll, log_sigmoid, log_softmax
 from losslab.empirical import cross_entropy, empirical, kl_divergence
 from losslab.experiments import cost_selection as cs_ex
 from losslab.experiments import maximum_likelihood as ml_ex
+from losslab.experiments import nonconvexity as nc_ex
 from losslab.experiments import numerics as numerics_ex
 
 
@@ -346,3 +348,54 @@ def test_cs11_softmax_squared_error_gradient_vanishes_and_training_stalls():
     run = cs_ex.softmax_saturated_start(n=200, steps=250, step_size=1.0, scale=8.0, seed=14)
     assert run.steps_to("cross-entropy") is not None
     assert run.steps_to("squared error") is None
+
+
+# --- non-convexity: the convex baselines (experiments for the 2.1 chapter) --------------------
+
+
+def test_nc01_linear_regression_has_a_closed_form_that_descent_reaches():
+    result = nc_ex.closed_form(n=300, features=4, steps=2000, seed=21)
+    rng = np.random.default_rng(21)  # the same data, solved independently by scipy
+    x = rng.normal(size=(300, 4))
+    y = x @ rng.normal(size=4) + rng.normal(0.0, 0.5, 300)
+    reference = scipy.linalg.lstsq(x, y, lapack_driver="gelsy")[0]
+    np.testing.assert_allclose(result.exact, reference, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(result.descended, reference, rtol=1e-10, atol=1e-12)
+
+
+def test_nc02_logistic_and_hinge_losses_are_convex():
+    checks = nc_ex.convexity_checks(points=12, seed=22)
+    assert checks.min_hessian_eigenvalues.min() > 0
+    assert not checks.logistic_certificate_found
+    assert not checks.hinge_certificate_found
+    # The logistic Hessian in closed form, X^T diag(p (1 - p)) X / n, is positive definite.
+    rng = np.random.default_rng(22)
+    x = rng.normal(size=(100, 3))
+    w = rng.normal(0.0, 3.0, 3)
+    p = scipy.special.expit(x @ w)
+    assert np.linalg.eigvalsh((x * (p * (1 - p))[:, None]).T @ x / 100).min() > 0
+
+
+def test_nc03_convex_descent_reaches_one_optimum_from_every_start():
+    result = nc_ex.many_starts(starts=20, steps=3000, seed=23)
+    assert result.spread < 1e-6
+    rng = np.random.default_rng(23)  # the data again, minimised by scipy's BFGS
+    x = rng.normal(size=(200, 3))
+    y = (x @ np.array([1.5, -1.0, 0.5]) + rng.logistic(0.0, 1.0, 200) > 0).astype(float)
+
+    def loss(w):
+        z = x @ w
+        return np.mean(np.where(y == 1, np.logaddexp(0, -z), np.logaddexp(0, z)))
+
+    reference = scipy.optimize.minimize(loss, np.zeros(3), method="BFGS", tol=1e-12).x
+    np.testing.assert_allclose(result.optimum, reference, atol=1e-5)
+
+
+def test_nc04_the_normal_equations_lose_what_qr_keeps():
+    result = nc_ex.normal_equations(degree=12, n=200, seed=24)
+    # Forming X^T X squares the condition number, until it reaches what float64 can measure
+    # (about 1 / eps = 4.5e15): then X^T X is numerically singular.
+    assert result.condition_normal > min(result.condition_design**2 / 10, 1e16)
+    assert result.condition_design > 1e8
+    assert result.error_normal > 1e6 * result.error_lstsq
+    assert result.error_lstsq < 1e-6
