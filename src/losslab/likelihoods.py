@@ -518,15 +518,28 @@ def heteroscedastic_gaussian_nll(
     >>> float(heteroscedastic_gaussian_nll(0.0, 0.0, -1000.0))  # perfect fit, sigma = e^-1000
     -999.0810614667953
     """
+    _, log_scale, _, r, dtype = _heteroscedastic_parts(y, mean, raw_scale)
+    with np.errstate(over="ignore", under="ignore"):
+        quadratic = (0.5 * r) * r
+    return _finish((HALF_LOG_2PI + log_scale) + quadratic, dtype)
+
+
+def _heteroscedastic_parts(
+    y: npt.ArrayLike, mean: npt.ArrayLike, raw_scale: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, np.dtype[Any]]:
+    """Validated, broadcast ``raw``, ``log sigma``, ``1 / sigma`` and ``r = (y - mean) / sigma``.
+
+    ``r`` is 0 wherever the fit is exact, even where ``1 / sigma`` has overflowed to inf.
+    """
     target, _ = _as_real(y, "y")
     mu, dtype = _as_real(mean, "mean")
     raw, _ = _as_real(raw_scale, "raw_scale")
     target, mu, raw = _broadcast(y=target, mean=mu, raw_scale=raw)
     log_scale = _log_softplus(raw)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        r = (target - mu) * np.exp(-log_scale)
-        quadratic = np.where(target == mu, 0.0, (0.5 * r) * r)
-    return _finish((HALF_LOG_2PI + log_scale) + quadratic, dtype)
+        inverse = np.exp(-log_scale)
+        r = np.where(target == mu, 0.0, (target - mu) * inverse)
+    return raw, log_scale, inverse, r, dtype
 
 
 def heteroscedastic_gaussian_nll_grad(
@@ -555,15 +568,9 @@ def heteroscedastic_gaussian_nll_grad(
     >>> float(d_mean), float(d_raw)  # a perfect fit still pushes the scale down, at full rate
     (0.0, 1.0)
     """
-    target, _ = _as_real(y, "y")
-    mu, dtype = _as_real(mean, "mean")
-    raw, _ = _as_real(raw_scale, "raw_scale")
-    target, mu, raw = _broadcast(y=target, mean=mu, raw_scale=raw)
-    log_scale = _log_softplus(raw)
+    raw, log_scale, inverse, r, dtype = _heteroscedastic_parts(y, mean, raw_scale)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        inverse = np.exp(-log_scale)
-        r = np.where(target == mu, 0.0, (target - mu) * inverse)
-        d_mean = np.where(target == mu, 0.0, -r * inverse)
+        d_mean = np.where(r == 0, 0.0, -r * inverse)  # 0 * inf at an exact fit: the slope is 0
         # sigmoid(s) / softplus(s) -> 1 as s -> -inf; both factors are computed without overflow.
         ratio = np.exp(np.asarray(log_sigmoid(raw), dtype=np.float64) - log_scale)
         d_raw = (1.0 - r * r) * ratio

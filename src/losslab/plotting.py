@@ -51,12 +51,19 @@ _FLOOR = 1e-2
 _CAP = 1e17
 
 
-def _figure(ncols: int, width: float = 10.0, height: float = 3.8) -> tuple[Figure, list[Axes]]:
+def _figure(
+    ncols: int, width: float = 10.0, height: float = 3.8, grid: bool = True
+) -> tuple[Figure, list[Axes]]:
+    """A white figure with `ncols` panels side by side, each with a faint grid if `grid`."""
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout="constrained")
     fig.set_facecolor("white")
-    return fig, list(np.atleast_1d(axes))
+    panels = list(np.atleast_1d(axes))
+    if grid:
+        for ax in panels:
+            ax.grid(True, alpha=0.3)
+    return fig, panels
 
 
 def _ulp_axis(ax: Axes) -> None:
@@ -184,8 +191,6 @@ def plot_gaussian_is_mse(result: GaussianIsMSE) -> Figure:
     right.set_ylabel("mean Gaussian NLL (log scale)")
     right.set_title("maximum likelihood, three noise scales", fontsize=10)
     right.legend(fontsize=8)
-    for ax in (left, right):
-        ax.grid(True, alpha=0.3)
     return fig
 
 
@@ -215,7 +220,6 @@ def plot_cost_families(families: list[CostFamily]) -> Figure:
         )
         ax.set_title(f"{family.distribution}, {family.target}\n{family.classic_name}", fontsize=9)
         ax.set_xlabel(family.output, fontsize=9)
-        ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("cost  -log p(y | output)")
     axes[0].legend(fontsize=7)
     return fig
@@ -242,8 +246,6 @@ def plot_variance_collapse(result: VarianceCollapse) -> Figure:
     right.set_ylabel("d cost / d raw scale")
     right.set_ylim(0, 1.1)
     right.set_title("its gradient tends to 1, never to 0", fontsize=10)
-    for ax in (left, right):
-        ax.grid(True, alpha=0.3)
     return fig
 
 
@@ -275,8 +277,6 @@ def plot_cross_entropy_fit(fit: CrossEntropyFit) -> Figure:
     right.set_ylabel("probability")
     right.set_title("the minimiser is the empirical distribution", fontsize=10)
     right.legend(fontsize=8)
-    for ax in (left, right):
-        ax.grid(True, alpha=0.3)
     return fig
 
 
@@ -320,8 +320,6 @@ def plot_gradient_sizes(sizes: GradientSizes, unit: ClippedUnit) -> Figure:
     right.set_ylabel("value")
     right.set_title("a clipped output unit", fontsize=10)
     right.legend(fontsize=8)
-    for ax in (left, right):
-        ax.grid(True, alpha=0.3)
     return fig
 
 
@@ -347,7 +345,6 @@ def plot_saturated_start(run: SaturatedStart) -> Figure:
     right.set_ylabel("training accuracy")
     right.set_ylim(0, 1.05)
     for ax in (left, right):
-        ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
     return fig
 
@@ -371,7 +368,6 @@ def plot_mean_and_median(result: MeanAndMedian) -> Figure:
     right.set_ylabel("mean absolute error")
     for ax in (left, right):
         ax.set_xlabel("constant prediction")
-        ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
     return fig
 
@@ -386,7 +382,7 @@ def plot_cost_surfaces(surfaces: CostSurfaces) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes[:2]]
     ['second-layer weight', 'second-layer weight']
     """
-    fig, axes = _figure(2, height=3.8)
+    fig, axes = _figure(2, height=3.8, grid=False)
     for ax, (name, cost) in zip(axes, surfaces.costs.items(), strict=True):
         shown = ax.contourf(surfaces.w2, surfaces.w1, cost, levels=20, cmap="viridis")
         flat = (surfaces.gradient_norms[name] < surfaces.threshold).astype(float)

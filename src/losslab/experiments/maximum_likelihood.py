@@ -283,6 +283,11 @@ class VarianceCollapse:
     gradients: Array = field(repr=False)
     step_size: float
 
+    @property
+    def final_log10_scale(self) -> float:
+        """``log10`` of the last scale; at an exact fit, cost = log(2 pi) / 2 + log sigma."""
+        return float((self.costs[-1] - HALF_LOG_2PI) / np.log(10.0))
+
 
 def variance_collapse(steps: int = 2000, step_size: float = 0.5) -> VarianceCollapse:
     r"""Descend the cost of a perfectly fitted sample in its raw scale :math:`s`.

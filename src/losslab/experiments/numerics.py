@@ -25,6 +25,7 @@ from losslab.reference import (
 )
 
 __all__ = [
+    "OVERFLOW_LIMIT",
     "WRONG_ULPS",
     "AccuracySweep",
     "MarginSweep",
@@ -43,6 +44,9 @@ Array = npt.NDArray[np.float64]
 #: An error above this many ulp counts as wrong: far beyond any rounding, well below the size of
 #: the value.
 WRONG_ULPS = 1e3
+
+#: log of the largest float64: e**x overflows beyond it.
+OVERFLOW_LIMIT = float(np.log(np.finfo(np.float64).max))
 T = TypeVar("T")
 R = TypeVar("R")
 
