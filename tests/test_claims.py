@@ -10,6 +10,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import scipy.integrate
 import scipy.linalg
 import scipy.optimize
 import scipy.special
@@ -399,3 +400,226 @@ def test_nc04_the_normal_equations_lose_what_qr_keeps():
     assert result.condition_design > 1e8
     assert result.error_normal > 1e6 * result.error_lstsq
     assert result.error_lstsq < 1e-6
+
+
+def test_nc03_on_separable_data_the_weights_grow_without_bound():
+    result = nc_ex.separable_growth(checkpoints=(10, 100, 1000, 10_000), seed=25)
+    assert np.all(np.diff(result.norms) > 0)
+    assert np.all(np.diff(result.losses) < 0)
+    assert result.losses[-1] > 0
+    # Past the first steps each decade adds about as much as the one before: log-like growth,
+    # not convergence, which would add less and less.
+    assert result.growth_per_decade.min() > 1.0
+
+
+# --- non-convexity: networks (NC5-NC10, EX4) ------------------------------------------------
+
+
+def _xor_forward(params, x=nc_ex.XOR_INPUTS):
+    """A 2-2-1 tanh network written out by hand, independent of losslab.nets."""
+    (w1, b1), (w2, b2) = params
+    return (np.tanh(x @ w1 + b1) @ w2 + b2)[..., 0]
+
+
+def _xor_cost(params):
+    """Mean Bernoulli cost on XOR from the logits, by numpy's logaddexp."""
+    z = _xor_forward(params)
+    y = nc_ex.XOR_LABELS
+    return float(np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)))
+
+
+@pytest.fixture(scope="module")
+def xor_runs():
+    return nc_ex.xor_runs(scales=(0.1, 1.0, 8.0), seeds=64, steps=3000, seed=26)
+
+
+def test_nc05_a_network_loss_is_non_convex(xor_runs):
+    probe = nc_ex.permutation_probe(xor_runs)
+    k, s = np.unravel_index(np.argmin(xor_runs.final), xor_runs.final.shape)
+    params = xor_runs.network(int(k), int(s))
+    (w1, b1), (w2, b2) = params
+    swapped = ((w1[:, ::-1], b1[::-1]), (w2[::-1], b2))
+    # The twin computes the same function, so it has the same cost.
+    np.testing.assert_allclose(_xor_forward(swapped), _xor_forward(params), rtol=1e-14)
+    assert probe.loss == pytest.approx(_xor_cost(params), rel=1e-13)
+    assert probe.swapped_loss == pytest.approx(probe.loss, rel=1e-14)
+    # The midpoint, evaluated independently, lies far above the chord.
+    middle = tuple(
+        ((wa + wb) / 2, (ba + bb) / 2) for (wa, ba), (wb, bb) in zip(params, swapped, strict=True)
+    )
+    assert probe.midpoint_loss == pytest.approx(_xor_cost(middle), rel=1e-12)
+    assert _xor_cost(middle) > 100 * max(probe.loss, probe.swapped_loss)
+    # Negative curvature along the line at the midpoint (a second difference of the hand-written
+    # cost) bounds the smallest Hessian eigenvalue from above: the Rayleigh quotient.
+    direction = np.concatenate(
+        [
+            (b - a).ravel()
+            for pa, pb in zip(swapped, params, strict=True)
+            for a, b in zip(pa, pb, strict=True)
+        ]
+    )
+    h = 1e-4
+
+    def along(t):
+        return _xor_cost(
+            tuple(
+                ((wm + t * (wb - wa) / 2), (bm + t * (bb - ba) / 2))
+                for (wm, bm), (wa, ba), (wb, bb) in zip(middle, swapped, params, strict=True)
+            )
+        )
+
+    curvature = (along(2 * h) - 2 * along(0.0) + along(-2 * h)) / (2 * h) ** 2
+    rayleigh = curvature / (direction @ direction / 4)
+    assert rayleigh < 0
+    assert probe.midpoint_eigenvalues[0] <= rayleigh * (1 - 1e-3)
+    assert probe.certificate is not None
+    assert probe.certificate.t == 0.5
+    assert probe.certificate.gap == pytest.approx(
+        _xor_cost(middle) - (probe.loss + probe.swapped_loss) / 2, rel=1e-10
+    )
+
+
+def test_nc06_gradient_descent_stalls_at_a_plateau_on_many_starts(xor_runs):
+    k = 1  # weights N(0, 1)
+    finals = xor_runs.final[k]
+    # The batched losses agree with the hand-written cost of each final network.
+    for s in range(0, 64, 9):
+        assert finals[s] == pytest.approx(_xor_cost(xor_runs.network(k, s)), rel=1e-12)
+    stalled = np.flatnonzero(np.abs(finals - math.log(2) / 2) < 0.01)
+    solved = np.flatnonzero(finals < 0.05)
+    assert len(stalled) >= 10
+    assert len(solved) >= 10
+    assert xor_runs.stalled()[k] == pytest.approx(len(stalled) / 64)
+    # What the plateau is: two points fitted, the other two predicted at one half.
+    for s in stalled:
+        p = scipy.special.expit(_xor_forward(xor_runs.network(k, s)))
+        error = np.sort(np.abs(p - nc_ex.XOR_LABELS))
+        np.testing.assert_allclose(error, [0.0, 0.0, 0.5, 0.5], atol=0.05)
+    # Solved runs classify all four points.
+    for s in solved:
+        p = scipy.special.expit(_xor_forward(xor_runs.network(k, s)))
+        assert np.all((p > 0.5) == (nc_ex.XOR_LABELS == 1))
+
+
+def test_nc07_the_outcome_depends_on_the_start_and_its_scale(xor_runs):
+    # One run trained alone, by a loop written here, ends where the batched descent put it:
+    # the spread of final losses is a property of the starts, not of batching.
+    k, s = 1, 3
+    (w1, b1), (w2, b2) = (
+        tuple(a.copy() for a in pair) for pair in xor_runs.network(k, s, final=False)
+    )
+    x, y = nc_ex.XOR_INPUTS, nc_ex.XOR_LABELS
+    for _ in range(3000):
+        hidden = np.tanh(x @ w1 + b1)
+        d = (scipy.special.expit(hidden @ w2 + b2)[:, 0] - y)[:, None] / 4
+        d_hidden = (d @ w2.T) * (1 - hidden**2)
+        w2, b2, w1, b1 = (
+            w2 - 0.5 * hidden.T @ d,
+            b2 - 0.5 * d.sum(0),
+            w1 - 0.5 * x.T @ d_hidden,
+            b1 - 0.5 * d_hidden.sum(0),
+        )
+    assert _xor_cost(((w1, b1), (w2, b2))) == pytest.approx(xor_runs.final[k, s], rel=1e-8)
+    finals = xor_runs.final[k]
+    assert finals.max() > 100 * finals.min()
+    # Larger initial weights: saturated units, fewer solved runs.
+    start = xor_runs.starts[0][0].reshape(3, 64, 2, 2)
+    slope = np.mean(1 - np.tanh(np.einsum("nd,ksdh->ksnh", x, start)) ** 2, axis=(1, 2, 3))
+    np.testing.assert_allclose(xor_runs.saturation, slope, rtol=1e-12)
+    assert slope[0] > 0.95
+    assert slope[-1] < 0.4
+    assert xor_runs.solved()[0] > xor_runs.solved()[1] > xor_runs.solved()[2]
+
+
+def test_nc08_constant_starts_never_break_the_symmetry():
+    result = nc_ex.symmetric_init(hidden=3, value=0.3, steps=1500, seed=28)
+    assert result.unit_spread["zero"] == 0.0
+    assert result.hidden_moved["zero"] == 0.0
+    assert result.final_loss["zero"] == math.log(2)
+    assert result.unit_spread["constant"] == 0.0
+    assert result.hidden_moved["constant"] > 0.0
+    # A net whose hidden units are copies is a one-unit net; the best a 2-1-1 tanh net does on
+    # XOR, found by scipy from many starts, bounds the constant run's cost from below.
+    x, y = nc_ex.XOR_INPUTS, nc_ex.XOR_LABELS
+
+    def one_unit(theta):
+        z = np.tanh(x @ theta[:2] + theta[2]) * theta[3] + theta[4]
+        return np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))
+
+    rng = np.random.default_rng(0)
+    best = min(scipy.optimize.minimize(one_unit, rng.normal(0, 2, 5)).fun for _ in range(30))
+    assert result.final_loss["constant"] >= best - 1e-3
+    assert result.final_loss["random"] < 0.5 * best
+    assert result.unit_spread["random"] > 1.0
+
+
+def _active_share_expected(bias, scale, inputs):
+    """E over x ~ N(0, I) of P(bias + w.x > 0) for w ~ N(0, scale^2 I).
+
+    Given x, w.x ~ N(0, scale^2 |x|^2), and |x| follows the chi distribution.
+    """
+    chi = scipy.stats.chi(inputs)
+    value, _ = scipy.integrate.quad(
+        lambda r: scipy.stats.norm.cdf(bias / (scale * r)) * chi.pdf(r), 0.0, 12.0
+    )  # the chi(16) mass beyond 12 is below 1e-20
+    return value
+
+
+def test_nc09_zero_and_small_positive_biases_start_units_active():
+    result = nc_ex.relu_bias(biases=(0.0, 0.1, 0.05), weight_scale=0.01, steps=100, seed=29)
+    for bias, share in zip(result.biases, result.active_share, strict=True):
+        assert share == pytest.approx(_active_share_expected(bias, 0.01, 16), abs=0.02)
+    assert result.active_share[1] > 0.98
+    assert np.all(result.dead_share == 0)
+    assert np.all(result.losses[-1] < result.losses[0])
+
+
+def test_nc10_negative_biases_kill_units_and_depth_kills_networks():
+    result = nc_ex.relu_bias(biases=(-1.0, -0.05, 0.0), weight_scale=0.01, steps=100, seed=30)
+    assert _active_share_expected(-1.0, 0.01, 16) < 1e-12
+    assert result.active_share[0] == 0.0
+    assert result.dead_share[0] == 1.0
+    assert result.max_first_layer_gradient[0] == 0.0
+    assert result.first_layer_unchanged[0]
+    assert result.max_first_layer_gradient[2] > 0
+    assert not result.first_layer_unchanged[2]
+    # The born-dead share against a forward pass written here, with other random numbers.
+    dead = nc_ex.born_dead(depths=(1, 8, 32), width=3, seeds=2000, seed=31)
+    rng = np.random.default_rng(131)
+    x = rng.normal(size=(128, 3))
+    for depth, share in zip(dead.depths, dead.dead_networks, strict=True):
+        count = 0
+        for _ in range(1000):
+            h = x
+            for _ in range(depth):
+                h = np.maximum(h @ rng.normal(0.0, math.sqrt(2 / 3), (3, 3)), 0.0)
+            count += not np.any(h > 0)
+        sigma = math.sqrt(max(share * (1 - share), 1e-3) * (1 / 1000 + 1 / 2000))
+        assert abs(count / 1000 - share) < 4 * sigma + 1e-3
+    assert dead.dead_networks[0] == 0.0
+    assert dead.dead_networks[-1] > 0.9
+
+
+def test_ex4_straight_lines_fall_and_normalised_slices_are_scale_invariant():
+    land = nc_ex.landscape(seeds=8, steps=600, alphas=np.linspace(-1.0, 1.0, 9), seed=32)
+    assert land.monotone_share() >= 0.75
+    assert np.all(land.lines[:, -1] < land.lines[:, 0])
+    # The twins agree to rounding along normalised directions and disagree along raw ones.
+    assert land.normalized_gap < 1e-12
+    assert land.raw_gap > 1.0
+    centre = land.alphas.size // 2
+    np.testing.assert_allclose(
+        land.normalized[0, centre, centre], land.normalized[1, centre, centre], rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        land.raw[0, centre, centre], land.normalized[0, centre, centre], rtol=1e-13
+    )
+    # A ReLU layer scaled by c and the next by 1/c compute the same function (hand-written).
+    rng = np.random.default_rng(0)
+    w1, b1, w2 = rng.normal(size=(2, 5)), rng.normal(size=5), rng.normal(size=(5, 1))
+    x = rng.normal(size=(7, 2))
+    np.testing.assert_allclose(
+        np.maximum(x @ (10 * w1) + 10 * b1, 0) @ (w2 / 10),
+        np.maximum(x @ w1 + b1, 0) @ w2,
+        rtol=1e-13,
+    )

@@ -43,6 +43,7 @@ __all__ = [
     "XOR_INPUTS",
     "XOR_LABELS",
     "XOR_PLATEAUS",
+    "XOR_SOLVED",
     "BornDead",
     "ClosedForm",
     "ConvexityChecks",
@@ -225,6 +226,7 @@ class ManyStarts:
 
     finals: Array = field(repr=False)
     optimum: Array
+    scale: float
 
     @property
     def spread(self) -> float:
@@ -257,7 +259,7 @@ def many_starts(
         p = scipy.special.expit(x @ optimum)
         curvature = (x * (p * (1 - p))[:, None]).T @ x
         optimum = optimum - np.linalg.solve(curvature, x.T @ (p - y))
-    return ManyStarts(finals=w, optimum=optimum)
+    return ManyStarts(finals=w, optimum=optimum, scale=scale)
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,9 @@ def _take(params: Params, index: int | npt.NDArray[np.intp]) -> Params:
     return tuple((w[index], b[index]) for w, b in params)
 
 
+#: A run counts as having solved XOR when its mean cost ends below this.
+XOR_SOLVED = 0.05
+
 #: The network every XOR experiment trains: two inputs, two tanh units, one logit.
 XOR_NET = MLP((2, 2, 1), hidden="tanh")
 
@@ -379,7 +384,7 @@ class XorRuns:
         result: Array = self.losses[-1]
         return result
 
-    def solved(self, below: float = 0.05) -> Array:
+    def solved(self, below: float = XOR_SOLVED) -> Array:
         """Share of the runs at each scale whose final cost is below `below`."""
         result: Array = np.mean(self.final < below, axis=-1)
         return result
@@ -515,6 +520,8 @@ class SymmetricInit:
     """
 
     names: tuple[str, ...]
+    hidden: int
+    value: float
     final_loss: dict[str, float]
     unit_spread: dict[str, float]
     hidden_moved: dict[str, float]
@@ -529,7 +536,7 @@ def _unit_spread(params: Params) -> Array:
 
 
 def symmetric_init(
-    hidden: int = 4, value: float = 0.5, steps: int = 3000, step_size: float = 0.5, seed: int = 0
+    hidden: int = 4, value: float = 0.5, steps: int = 2000, step_size: float = 0.5, seed: int = 0
 ) -> SymmetricInit:
     """Train a 2-`hidden`-1 tanh net on XOR from three starts in one batched descent.
 
@@ -557,6 +564,8 @@ def symmetric_init(
     moved = np.max(np.abs(path.final[0][0] - starts[0][0]), axis=(-2, -1))
     return SymmetricInit(
         names=names,
+        hidden=hidden,
+        value=value,
         final_loss={n: float(v) for n, v in zip(names, path.losses[-1], strict=True)},
         unit_spread={n: float(v) for n, v in zip(names, spread, strict=True)},
         hidden_moved={n: float(v) for n, v in zip(names, moved, strict=True)},
@@ -580,6 +589,8 @@ class ReluBias:
     """
 
     biases: Array
+    sizes: tuple[int, ...]
+    weight_scale: float
     active_share: Array
     dead_share: Array
     max_first_layer_gradient: Array
@@ -635,6 +646,8 @@ def relu_bias(
     on = (x @ w1 + b1[:, None, :]) > 0  # (biases, inputs, units)
     return ReluBias(
         biases=np.asarray(biases, dtype=np.float64),
+        sizes=net.sizes,
+        weight_scale=weight_scale,
         active_share=on.mean(axis=(1, 2)),
         dead_share=(~on.any(axis=1)).mean(axis=1),
         max_first_layer_gradient=largest,
@@ -656,6 +669,7 @@ class BornDead:
 
     depths: npt.NDArray[np.int64]
     width: int
+    seeds: int
     dead_networks: Array
     dead_units: Array
 
@@ -695,6 +709,7 @@ def born_dead(
     return BornDead(
         depths=np.asarray(depths, dtype=np.int64),
         width=width,
+        seeds=seeds,
         dead_networks=np.array(networks),
         dead_units=np.array(units),
     )
@@ -737,6 +752,7 @@ class Landscape:
     ((2, 2), (2, 3, 3))
     """
 
+    sizes: tuple[int, ...]
     ts: Array
     lines: Array = field(repr=False)
     alphas: Array
@@ -764,7 +780,7 @@ def landscape(
     seeds: int = 16,
     hidden: int = 16,
     n: int = 200,
-    steps: int = 1000,
+    steps: int = 600,
     step_size: float = 0.5,
     twin_factor: float = 10.0,
     alphas: npt.ArrayLike | None = None,
@@ -811,7 +827,7 @@ def landscape(
     )
     best = _take(path.final, int(np.argmin(path.losses[-1])))
     twins = (best, _rescaled(best, twin_factor))
-    a_grid = np.linspace(-1.0, 1.0, 25) if alphas is None else np.asarray(alphas, dtype=float)
+    a_grid = np.linspace(-1.0, 1.0, 21) if alphas is None else np.asarray(alphas, dtype=float)
     raw_directions = rng.normal(size=(2, flatten(best).size))
     normalized, raw = [], []
     for twin in twins:
@@ -821,6 +837,7 @@ def landscape(
         normalized.append(plane_slice(loss, center, first, second, a_grid, a_grid))
         raw.append(plane_slice(loss, center, raw_directions[0], raw_directions[1], a_grid, a_grid))
     return Landscape(
+        sizes=net.sizes,
         ts=t_grid,
         lines=lines,
         alphas=a_grid,
