@@ -54,7 +54,8 @@ __all__ = [
     "plot_xor_runs",
 ]
 
-#: Colours by role, the same in every figure: what fails, what most libraries do, what losslab does.
+#: Colours by role, the same in every figure. Red is what fails, orange what most libraries do,
+#: blue what losslab does.
 COLORS = {"naive": "#d62728", "shifted": "#ff7f0e", "losslab": "#1f77b4"}
 
 # Error axes in ulp: exact results are drawn on the floor, inf and nan on the cap.

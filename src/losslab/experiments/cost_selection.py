@@ -48,7 +48,7 @@ TARGET_ACCURACY = 0.9
 
 @dataclass(frozen=True)
 class GradientSizes:
-    """|d cost / d logit| of three costs on a sigmoid output with target 1 (claim CS11).
+    """``|d cost / d logit|`` of three costs on a sigmoid output with target 1 (claim CS11).
 
     Examples
     --------

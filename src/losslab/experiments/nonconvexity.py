@@ -353,7 +353,7 @@ def _take(params: Params, index: int | npt.NDArray[np.intp]) -> Params:
 #: A run counts as having solved XOR when its mean cost ends below this.
 XOR_SOLVED = 0.05
 
-#: The network every XOR experiment trains: two inputs, two tanh units, one logit.
+#: The network every XOR experiment trains, with two inputs, two tanh units and one logit.
 XOR_NET = MLP((2, 2, 1), hidden="tanh")
 
 

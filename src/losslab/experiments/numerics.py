@@ -41,11 +41,11 @@ __all__ = [
 
 Array = npt.NDArray[np.float64]
 
-#: An error above this many ulp counts as wrong: far beyond any rounding, well below the size of
-#: the value.
+#: An error above this many ulp counts as wrong. That is far beyond any rounding and well below
+#: the size of the value.
 WRONG_ULPS = 1e3
 
-#: log of the largest float64: e**x overflows beyond it.
+#: The log of the largest float64; e**x overflows beyond it.
 OVERFLOW_LIMIT = float(np.log(np.finfo(np.float64).max))
 T = TypeVar("T")
 R = TypeVar("R")
