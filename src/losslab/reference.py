@@ -31,8 +31,8 @@ __all__ = [
     "whole_range",
 ]
 
-#: Working precision in bits: far more than the 53 of float64, so that even a result that cancels
-#: 100 bits (a logsumexp near 0) is still known to far better than an ulp.
+#: Working precision in bits. It is far more than the 53 of float64, so that even a result that
+#: cancels 100 bits (a logsumexp near 0) is still known to far better than an ulp.
 PRECISION = 256
 
 _CTX = mpmath.mp.clone()
@@ -210,8 +210,8 @@ def exact(function: Callable[[float], Mpf], x: npt.ArrayLike) -> list[Mpf]:
     return [function(float(v)) for v in np.asarray(x, dtype=np.float64).ravel()]
 
 
-#: Half-width of the dense part of :func:`whole_range`: beyond it, exp(-|x|) is below 2**-57
-#: and the log-domain functions are exact by construction.
+#: Half-width of the dense part of :func:`whole_range`. Beyond it, ``exp(-abs(x))`` is below
+#: 2**-57 and the log-domain functions are exact by construction.
 CORE = 40.0
 
 

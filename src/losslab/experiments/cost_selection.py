@@ -61,7 +61,13 @@ class GradientSizes:
     magnitudes: dict[str, Array] = field(repr=False)
 
     def at(self, logit: float) -> dict[str, float]:
-        """The three magnitudes at the grid point nearest to `logit`."""
+        """The three magnitudes at the grid point nearest to `logit`.
+
+        Examples
+        --------
+        >>> round(gradient_sizes().at(-10.0)["negative log-likelihood"], 4)
+        1.0
+        """
         i = int(np.argmin(np.abs(self.logits - logit)))
         return {name: float(values[i]) for name, values in self.magnitudes.items()}
 
@@ -151,7 +157,14 @@ class SaturatedStart:
     initial_gradient: dict[str, float]
 
     def steps_to(self, name: str, accuracy: float = TARGET_ACCURACY) -> int | None:
-        """First step at which a run's accuracy reaches `accuracy`, or None if it never does."""
+        """First step at which a run's accuracy reaches `accuracy`, or None if it never does.
+
+        Examples
+        --------
+        >>> run = saturated_start(steps=60)
+        >>> run.steps_to("negative log-likelihood") is not None, run.steps_to("squared error")
+        (True, None)
+        """
         reached = np.flatnonzero(self.accuracy[name] >= accuracy)
         return int(reached[0]) if reached.size else None
 
@@ -322,7 +335,14 @@ class CostSurfaces:
     threshold: float
 
     def plateau_share(self, name: str) -> float:
-        """Share of the grid where the cost's gradient norm is below `threshold`."""
+        """Share of the grid where the cost's gradient norm is below `threshold`.
+
+        Examples
+        --------
+        >>> surfaces = cost_surfaces(points=21)
+        >>> surfaces.plateau_share("cross-entropy") < surfaces.plateau_share("quadratic")
+        True
+        """
         return float(np.mean(self.gradient_norms[name] < self.threshold))
 
     def stuck_share(self, name: str) -> float:
@@ -330,6 +350,12 @@ class CostSurfaces:
 
         A flat region near the minimum is harmless; a flat region of high cost is where
         training stalls.
+
+        Examples
+        --------
+        >>> surfaces = cost_surfaces(points=11)
+        >>> surfaces.stuck_share("quadratic") <= surfaces.plateau_share("quadratic")
+        True
         """
         cost = self.costs[name]
         high = cost > (cost.min() + cost.max()) / 2

@@ -385,17 +385,38 @@ class XorRuns:
         return result
 
     def solved(self, below: float = XOR_SOLVED) -> Array:
-        """Share of the runs at each scale whose final cost is below `below`."""
+        """Share of the runs at each scale whose final cost is below `below`.
+
+        Examples
+        --------
+        >>> runs = xor_runs(scales=(0.5, 1.0), seeds=16, steps=1000)
+        >>> runs.solved().shape, bool(runs.solved(below=1.0).min() == 1.0)
+        ((2,), True)
+        """
         result: Array = np.mean(self.final < below, axis=-1)
         return result
 
     def stalled(self, plateau: str = "two points at one half", within: float = 0.01) -> Array:
-        """Share of the runs at each scale that end within `within` of a named plateau."""
+        """Share of the runs at each scale that end within `within` of a named plateau.
+
+        Examples
+        --------
+        >>> runs = xor_runs(scales=(1.0,), seeds=16, steps=1000)
+        >>> float(runs.stalled("chance", within=1.0)[0])
+        1.0
+        """
         result: Array = np.mean(np.abs(self.final - XOR_PLATEAUS[plateau]) < within, axis=-1)
         return result
 
     def network(self, k: int, s: int, *, final: bool = True) -> Params:
-        """The single network of run `s` at scale index `k`, trained or at its start."""
+        """The single network of run `s` at scale index `k`, trained or at its start.
+
+        Examples
+        --------
+        >>> runs = xor_runs(scales=(1.0, 2.0), seeds=3, steps=5)
+        >>> runs.network(1, 2)[0][0].shape
+        (2, 2)
+        """
         return _take(self.finals if final else self.starts, k * self.final.shape[1] + s)
 
 
@@ -761,7 +782,13 @@ class Landscape:
     twin_factor: float
 
     def monotone_share(self, slack: float = 1e-12) -> float:
-        """Share of the runs whose loss never rises along the line from start to solution."""
+        """Share of the runs whose loss never rises along the line from start to solution.
+
+        Examples
+        --------
+        >>> landscape(seeds=2, steps=100, alphas=(0.0,)).monotone_share()
+        1.0
+        """
         rises = np.diff(self.lines, axis=1) > slack * np.maximum(1.0, self.lines[:, :-1])
         return float(np.mean(~rises.any(axis=1)))
 

@@ -1,0 +1,79 @@
+"""The API reference documents every public object, and every public function has doctests.
+
+Public means listed in a module's ``__all__``. Each such function, class and public method needs
+a numpydoc "Examples" section with at least one doctest; docs/reference/api.md must document the
+object and, in the same section, link to a chapter that explains it.
+"""
+
+import importlib
+import inspect
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import losslab
+
+API = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "api.md").read_text(
+    encoding="utf-8"
+)
+
+
+def _public_objects():
+    modules = [losslab] + [
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(losslab.__path__, prefix="losslab.")
+    ]
+    seen = {}
+    for module in modules:
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                home = f"{obj.__module__}.{obj.__qualname__}"
+                seen.setdefault(home, (module.__name__, name, obj))
+    return sorted(seen.values(), key=lambda item: (item[0], item[1]))
+
+
+PUBLIC = _public_objects()
+
+
+def _callables(obj):
+    """The object itself and, for a class, its public methods defined in losslab."""
+    yield obj.__qualname__, obj
+    if inspect.isclass(obj):
+        for name, member in vars(obj).items():
+            if not name.startswith("_") and inspect.isfunction(member):
+                yield f"{obj.__qualname__}.{name}", member
+
+
+@pytest.mark.parametrize(("module", "name", "obj"), PUBLIC, ids=[f"{m}.{n}" for m, n, _ in PUBLIC])
+def test_public_functions_have_doctest_examples(module, name, obj):
+    for qualname, member in _callables(obj):
+        doc = inspect.getdoc(member) or ""
+        assert re.search(r"^Examples\n-{8}\n", doc, flags=re.M), f"{qualname}: no Examples section"
+        examples = doc.split("Examples\n--------", 1)[1]
+        assert ">>> " in examples, f"{qualname}: its Examples section has no doctest"
+
+
+def _sections():
+    return re.split(r"^## ", API, flags=re.M)[1:]
+
+
+def _documented(module, name):
+    for section in _sections():
+        if re.search(rf"auto(function|class|data):: {re.escape(module)}\.{name}\b", section):
+            return section
+        block = re.search(rf"automodule:: {re.escape(module)}\n((?:   :.*\n)*)", section)
+        if block:
+            members = re.search(r":members:(.*)", block.group(1))
+            if members and (not members.group(1).strip() or name in members.group(1)):
+                return section
+    return None
+
+
+@pytest.mark.parametrize(("module", "name", "obj"), PUBLIC, ids=[f"{m}.{n}" for m, n, _ in PUBLIC])
+def test_public_objects_are_in_the_api_reference_next_to_a_chapter_link(module, name, obj):
+    section = _documented(module, name) or _documented(obj.__module__, name)
+    assert section is not None, f"{module}.{name} is not in docs/reference/api.md"
+    assert "{ref}`chapter-" in section, f"the API section for {module}.{name} links no chapter"
