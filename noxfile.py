@@ -2,7 +2,7 @@
 
 Each session installs exactly the dependency groups it needs from `uv.lock` (never a fresh
 resolution), so a build today and a build next year use the same versions. Plain `nox` runs lint,
-tests, docs and site.
+tests, docs, site and proof.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import nox
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "tests", "docs", "site"]
+nox.options.sessions = ["lint", "tests", "docs", "site", "proof"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = pathlib.Path(__file__).parent
@@ -84,7 +84,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def site(session: nox.Session) -> None:
-    """Open every page of the built site in headless Chromium and check it like a reader."""
+    """Open every page of the built site in headless Chromium, light and dark, like a reader.
+
+    Screenshots of every page in both modes go to docs/_build/screenshots/pages/.
+    """
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not shutil.which(chromium):
         session.error(f"{chromium} not found: install Debian's chromium (apt-get install chromium)")
@@ -94,12 +97,37 @@ def site(session: nox.Session) -> None:
         "python",
         str(ROOT / "tests" / "site" / "check_site.py"),
         str(HTML),
+        "--pages-dir",
+        str(DOCS / "_build" / "screenshots" / "pages"),
         "--screenshot-page",
         "chapters/numerics.html#fig-numerics-accuracy",
         "--screenshot",
         str(DOCS / "_build" / "screenshots" / "numerics-light.png"),
         "--dark-screenshot",
         str(DOCS / "_build" / "screenshots" / "numerics-dark.png"),
+    )
+
+
+@nox.session
+def proof(session: nox.Session) -> None:
+    """Build the book from clean twice without network access and require identical bytes;
+    then kill a build mid-execution and require the next build to succeed with the same site.
+
+    ``nox -s proof -- --online`` skips the network namespace (it needs ``unshare`` and ``ip``,
+    and root or unprivileged user namespaces).
+    """
+    online = "--online" in session.posargs
+    for tool in [] if online else ["unshare", "ip"]:
+        if not shutil.which(tool):
+            session.error(f"{tool} not found: install util-linux and iproute2, or pass -- --online")
+    install(session, "docs")
+    work = DOCS / "_build" / "proof"
+    session.run(
+        "python",
+        str(ROOT / "tests" / "build" / "prove_build.py"),
+        str(DOCS),
+        str(work),
+        *([] if online else ["--offline"]),
     )
 
 

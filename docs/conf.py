@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
 import sys
@@ -47,7 +48,11 @@ nitpick_ignore_regex = [("py:class", r'\{?"\w+"\}?')]
 
 # --- notebooks: executed at build time, cached on a hash of src/ (see _ext/cache_key.py) --------
 
-_CACHES = ROOT / "docs" / "_build" / "jupyter_cache"
+# LOSSLAB_BUILD_DIR moves the cache, so that a build can start from clean without touching the
+# usual one (the build proof in tests/build/prove_build.py builds several times side by side).
+_CACHES = (
+    pathlib.Path(os.environ.get("LOSSLAB_BUILD_DIR", ROOT / "docs" / "_build")) / "jupyter_cache"
+)
 _CACHE = _CACHES / source_hash(ROOT / "src" / "losslab")
 if _CACHES.is_dir():  # caches of earlier states of src/ can never be hit again
     for stale in _CACHES.iterdir():
@@ -83,6 +88,7 @@ bibtex_reference_style = "author_year"
 html_theme = "sphinx_book_theme"
 html_title = "losslab"
 html_static_path = ["_static"]
+html_css_files = ["losslab.css"]
 html_theme_options = {
     "repository_url": "",
     "use_download_button": False,

@@ -2,11 +2,14 @@
 
 Usage::
 
-    python tests/site/check_site.py docs/_build/html [--search-term WORD]
+    python tests/site/check_site.py docs/_build/html [--search-term WORD] [--pages-dir DIR]
         [--screenshot PATH] [--dark-screenshot PATH]
 
 The HTML directory is served on 127.0.0.1 (the search page needs http, not file://) and every
-page is opened in Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright.
+page is opened in Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright,
+twice: as a first-time reader on a light system, and with the theme switched to dark mode (then
+the page must show the dark theme). With ``--pages-dir`` both views of every page are saved as
+screenshots there.
 A page fails on a console error, an uncaught exception, a failed or >= 400 request of its own,
 any request that leaves the site (it must work offline), math that MathJax did not typeset or
 typeset as an error, or an image that did not load. The search page must find the search term.
@@ -422,13 +425,10 @@ def inspect_screenshot(
     str
         The colour scheme and where the screenshot went.
     """
-    inspect_content(page, problems)
-    theme = page.evaluate("() => document.documentElement.dataset.theme")
-    if theme != scheme:
-        problems.append(f"page shows theme {theme!r}, not {scheme!r}")
+    detail = inspect_theme(scheme, page, problems)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
-    return f"{scheme} -> {path}"
+    return f"{detail}; {scheme} -> {path}"
 
 
 def screenshot(
@@ -457,6 +457,68 @@ def screenshot(
     report = visit(browser, origin, target, partial(inspect_screenshot, path, scheme), scheme)
     report.name = f"{target} [{scheme} screenshot]"
     return report
+
+
+def check_page(
+    browser: Browser,
+    origin: str,
+    name: str,
+    mode: Literal["dark"] | None,
+    pages_dir: Path | None,
+) -> Report:
+    """Check one page as a first-time reader (light) or in dark mode, saving a screenshot.
+
+    Parameters
+    ----------
+    browser : Browser
+        The running browser.
+    origin : str
+        The origin of the local server.
+    name : str
+        The page, relative to the site root.
+    mode : {"dark"} or None
+        None for a first-time reader on a light system, which must get the light theme.
+    pages_dir : Path or None
+        Where to save ``<page>-light.png`` or ``<page>-dark.png``; None for no screenshot.
+
+    Returns
+    -------
+    Report
+        What the visit found, named after the page and the mode.
+    """
+    scheme: Literal["light", "dark"] = mode or "light"
+    if pages_dir is None:
+        inspect: Callable[[Page, list[str]], str] = partial(inspect_theme, scheme)
+    else:
+        stem = name.removesuffix(".html").replace("/", "_")
+        inspect = partial(inspect_screenshot, pages_dir / f"{stem}-{scheme}.png", scheme)
+    report = visit(browser, origin, quote(name), inspect, mode)
+    report.name = f"{name} [{scheme}]"
+    return report
+
+
+def inspect_theme(scheme: Literal["light", "dark"], page: Page, problems: list[str]) -> str:
+    """Check a page like `inspect_content`, and that it shows the expected colour scheme.
+
+    Parameters
+    ----------
+    scheme : {"light", "dark"}
+        The colour scheme the page must show.
+    page : Page
+        The loaded page.
+    problems : list of str
+        Where problems are appended.
+
+    Returns
+    -------
+    str
+        The counts of math elements and images.
+    """
+    detail = inspect_content(page, problems)
+    theme = page.evaluate("() => document.documentElement.dataset.theme")
+    if theme != scheme:
+        problems.append(f"page shows theme {theme!r}, not {scheme!r}")
+    return detail
 
 
 def print_report(report: Report) -> None:
@@ -503,6 +565,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="likelihood",
         help="a word the search must find (default: %(default)s)",
     )
+    parser.add_argument(
+        "--pages-dir", type=Path, metavar="DIR", help="save a light and a dark PNG of every page"
+    )
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="PNG of the page, light")
     parser.add_argument(
         "--dark-screenshot", type=Path, metavar="PATH", help="PNG of the page, dark"
@@ -547,8 +612,9 @@ def main(argv: list[str] | None = None) -> int:
     with serve(root) as origin, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         for name in find_pages(root):
-            reports.append(visit(browser, origin, quote(name), inspect_content))
-            print_report(reports[-1])
+            for mode in (None, "dark"):
+                reports.append(check_page(browser, origin, name, mode, args.pages_dir))
+                print_report(reports[-1])
         query = "search.html?" + urlencode({"q": args.search_term}, quote_via=quote)
         reports.append(visit(browser, origin, query, partial(inspect_search, args.search_term)))
         print_report(reports[-1])

@@ -95,7 +95,7 @@ def closed_form(n: int = 500, features: int = 5, steps: int = 2000, seed: int = 
     r"""Solve linear regression with ``numpy.linalg.lstsq`` and with gradient descent.
 
     The descent uses the step :math:`1/L`, with :math:`L` the largest eigenvalue of
-    :math:`X^\\top X / n`, the best fixed step for a quadratic.
+    :math:`X^\top X / n`, the best fixed step for a quadratic.
 
     Examples
     --------
@@ -133,10 +133,10 @@ class NormalEquations:
 
 
 def normal_equations(degree: int = 12, n: int = 200, seed: int = 1) -> NormalEquations:
-    r"""Fit exact polynomial data by :math:`(X^\\top X)^{-1} X^\\top y` and by ``lstsq`` (QR/SVD).
+    r"""Fit exact polynomial data by :math:`(X^\top X)^{-1} X^\top y` and by ``lstsq`` (QR/SVD).
 
     The data are noiseless, so the true coefficients are the exact answer; the errors are the
-    largest coordinate errors. Forming :math:`X^\\top X` squares the condition number of the
+    largest coordinate errors. Forming :math:`X^\top X` squares the condition number of the
     design matrix, and the normal equations lose accordingly.
 
     Examples
