@@ -132,6 +132,19 @@ def proof(session: nox.Session) -> None:
 
 
 @nox.session
+def readme(session: nox.Session) -> None:
+    """Measure the README's figures into .readme/figures.json and write them into README.md.
+
+    ``nox -s readme -- --only tests`` refreshes only the test count; ``-- --bench-json PATH``
+    reads the accuracy table from an earlier ``nox -s bench -- --json PATH``.
+    """
+    install(session, "test", "docs", "bench")
+    script = str(ROOT / "tools" / "readme_figures.py")
+    session.run("python", script, "measure", *session.posargs)
+    session.run("python", script, "render")
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Accuracy (ulp against mpmath) and throughput tables, side by side with scipy and torch.
 

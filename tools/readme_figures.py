@@ -1,0 +1,218 @@
+"""Keep the figures in README.md current: measured by a script, never typed.
+
+Usage::
+
+    python tools/readme_figures.py measure [--bench-json PATH] [--only tests]
+    python tools/readme_figures.py render
+    python tools/readme_figures.py check
+
+``measure`` counts the tests and doctests, times a clean build of the book and a no-op rebuild
+(with the execution time of each chapter), runs the accuracy benchmark (or reads the JSON of an
+earlier ``nox -s bench -- --json PATH``), and writes everything to ``.readme/figures.json``;
+``--only tests`` refreshes just the count. It also copies the screenshot of the last
+``nox -s site`` to ``.readme/site.png``, the README's picture. ``render`` rewrites the block of
+README.md between the ``figures`` markers from that file, and ``check`` fails if the block
+differs from what ``render`` would write. ``nox -s readme`` runs ``measure`` and ``render``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+FIGURES = ROOT / ".readme" / "figures.json"
+# The README's picture: the screenshot `nox -s site` takes of the numerics chapter.
+SCREENSHOT = ROOT / "docs" / "_build" / "screenshots" / "numerics-light.png"
+PICTURE = ROOT / ".readme" / "site.png"
+BEGIN = "<!-- figures: written by tools/readme_figures.py from .readme/figures.json -->"
+END = "<!-- figures: end -->"
+SPHINX = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", "html"]
+
+
+def count_tests() -> int:
+    """The number of tests and doctests pytest collects."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"^(\d+) tests? collected", result.stdout, flags=re.M)
+    if found is None:
+        sys.exit(f"pytest reported no count:\n{result.stdout[-2000:]}")
+    return int(found.group(1))
+
+
+def time_build() -> dict[str, Any]:
+    """Seconds for a clean build, for a no-op rebuild, and per chapter executed."""
+    with tempfile.TemporaryDirectory() as work:
+        env = {**os.environ, "LOSSLAB_BUILD_DIR": work}
+        command = [*SPHINX, "-d", f"{work}/doctrees", str(ROOT / "docs"), f"{work}/html"]
+        seconds = []
+        for _ in range(2):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, cwd=ROOT)
+            seconds.append(time.perf_counter() - start)
+        status = Path(work, "html", "reference", "status.html").read_text(encoding="utf-8")
+    rows = re.findall(
+        r'<span class="doc">chapters/([\w-]+)</span>.*?<td><p>[^<]*</p></td>\s*'
+        r"<td><p>[^<]*</p></td>\s*<td><p>([\d.]+)</p></td>",
+        status,
+        flags=re.S,
+    )
+    return {
+        "clean_seconds": round(seconds[0], 1),
+        "noop_seconds": round(seconds[1], 1),
+        "chapters": {html.unescape(name): float(run) for name, run in rows},
+    }
+
+
+def run_accuracy(bench_json: Path | None) -> dict[str, Any]:
+    """The accuracy section of a benchmark JSON, running the benchmark if none is given."""
+    if bench_json is None:
+        with tempfile.TemporaryDirectory() as work:
+            path = Path(work) / "bench.json"
+            subprocess.run(
+                [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--json", str(path)],
+                check=True,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
+            document = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        document = json.loads(bench_json.read_text(encoding="utf-8"))
+    return {
+        "environment": document["environment"],
+        "points": document["accuracy"]["points"],
+        "rows": document["accuracy"]["rows"],
+        "results": document["accuracy"]["results"],
+    }
+
+
+def _ulp(value: float | None) -> str:
+    if value is None:
+        return "no finite result"
+    if value >= 1e4:
+        return f"{value:.1e}"
+    return f"{value:.2f}"
+
+
+def accuracy_table(accuracy: dict[str, Any]) -> str:
+    """One line per function: losslab's errors and the worst other implementation's."""
+    by_function: dict[str, list[dict[str, Any]]] = {}
+    for line in accuracy["results"]:
+        by_function.setdefault(line["function"], []).append(line)
+    lines = [
+        "| function | losslab max ulp | losslab median ulp | worst other implementation |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for function, results in by_function.items():
+        ours = [r for r in results if r["implementation"] == "losslab"]
+        others = [r for r in results if r["implementation"] != "losslab"]
+        if not ours:
+            continue
+
+        def badness(r: dict[str, Any]) -> tuple[int, float]:
+            return (r["non_finite"], r["max_ulp"] if r["max_ulp"] is not None else float("inf"))
+
+        worst = max(others, key=badness) if others else None
+        if worst is None:
+            peer = "-"
+        else:
+            peer = f"{worst['implementation']}: {_ulp(worst['max_ulp'])}"
+            if worst["non_finite"]:
+                peer += f", {worst['non_finite']:,} inf/nan"
+        lines.append(
+            f"| {function} | {_ulp(ours[0]['max_ulp'])} | {_ulp(ours[0]['median_ulp'])} | {peer} |"
+        )
+    return "\n".join(lines)
+
+
+def render_block(figures: dict[str, Any]) -> str:
+    """The README block, from the figures file."""
+    build = figures["build"]
+    chapters = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in build["chapters"].items())
+    accuracy = figures["accuracy"]
+    env = accuracy["environment"]
+    torch = env["torch"] or "not installed"
+    return "\n".join(
+        [
+            BEGIN,
+            "",
+            f"- **{figures['tests']:,}** tests and doctests (`nox -s tests`).",
+            f"- Clean build of the book, every chapter executed: **{build['clean_seconds']} s**; "
+            f"a rebuild with nothing changed: **{build['noop_seconds']} s**. Chapter execution: "
+            f"{chapters}.",
+            f"- Accuracy over the whole float64 range ({accuracy['points']:,} points per "
+            f"elementwise function, {accuracy['rows']:,} rows per reduction; logsumexp and "
+            "gaussian_nll in ulp / max(1, condition number)), against numpy, scipy and "
+            f"torch {torch}:",
+            "",
+            accuracy_table(accuracy),
+            "",
+            f"Measured on {env['cpu']} ({env['logical_cpus']} logical CPUs), Python "
+            f"{env['python']}, numpy {env['numpy']}, scipy {env['scipy']}.",
+            "",
+            END,
+        ]
+    )
+
+
+def replace_block(text: str, block: str) -> str:
+    """`text` with the figures block replaced by `block`."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        sys.exit(f"README.md has no block between {BEGIN!r} and {END!r}")
+    return text[:start] + block + text[end + len(END) :]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one action; the exit status is 1 when ``check`` finds the README out of date."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["measure", "render", "check"])
+    parser.add_argument("--bench-json", type=Path, help="read accuracy from a bench JSON")
+    parser.add_argument("--only", choices=["tests"], help="refresh only the test count")
+    args = parser.parse_args(argv)
+
+    if args.action == "measure":
+        figures = json.loads(FIGURES.read_text(encoding="utf-8")) if args.only else {}
+        figures["tests"] = count_tests()
+        if not args.only:
+            figures["build"] = time_build()
+            figures["accuracy"] = run_accuracy(args.bench_json)
+        FIGURES.parent.mkdir(exist_ok=True)
+        FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {FIGURES.relative_to(ROOT)}")
+        if SCREENSHOT.is_file():
+            shutil.copyfile(SCREENSHOT, PICTURE)
+            print(f"copied {SCREENSHOT.relative_to(ROOT)} to {PICTURE.relative_to(ROOT)}")
+        return 0
+
+    figures = json.loads(FIGURES.read_text(encoding="utf-8"))
+    text = README.read_text(encoding="utf-8")
+    wanted = replace_block(text, render_block(figures))
+    if args.action == "render":
+        README.write_text(wanted, encoding="utf-8")
+        print("README.md figures rewritten")
+        return 0
+    if wanted != text:
+        print("README.md's figures differ from .readme/figures.json: run nox -s readme")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
