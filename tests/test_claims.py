@@ -392,7 +392,7 @@ def test_nc03_convex_descent_reaches_one_optimum_from_every_start():
     np.testing.assert_allclose(result.optimum, reference, atol=1e-5)
 
 
-def test_nc04_the_normal_equations_lose_what_qr_keeps():
+def test_nc04_the_normal_equations_lose_what_lstsq_keeps():
     result = nc_ex.normal_equations(degree=12, n=200, seed=24)
     # Forming X^T X squares the condition number, until it reaches what float64 can measure
     # (about 1 / eps = 4.5e15): then X^T X is numerically singular.

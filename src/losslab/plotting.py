@@ -449,7 +449,7 @@ def plot_xor_runs(runs: XorRuns, scale: float = 1.0) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['gradient-descent step', 'standard deviation of the initial weights']
     """
-    from losslab.experiments.nonconvexity import XOR_PLATEAUS
+    from losslab.experiments.nonconvexity import XOR_PLATEAUS, XOR_SOLVED
 
     fig, (left, right) = _figure(2, height=3.4)
     k = int(np.argmin(np.abs(runs.scales - scale)))
@@ -465,7 +465,7 @@ def plot_xor_runs(runs: XorRuns, scale: float = 1.0) -> Figure:
     solved, stalled = runs.solved(), runs.stalled()
     other = 1.0 - solved - stalled
     positions = np.arange(runs.scales.size)
-    right.bar(positions, solved, color=COLORS["losslab"], label="solved (cost < 0.05)")
+    right.bar(positions, solved, color=COLORS["losslab"], label=f"solved (cost < {XOR_SOLVED:g})")
     right.bar(positions, stalled, bottom=solved, color=COLORS["shifted"], label="ln 2 / 2 plateau")
     right.bar(positions, other, bottom=solved + stalled, color="0.75", label="elsewhere")
     right.set_xticks(positions, [f"{s:g}" for s in runs.scales])

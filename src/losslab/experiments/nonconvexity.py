@@ -116,7 +116,7 @@ def closed_form(n: int = 500, features: int = 5, steps: int = 2000, seed: int = 
 
 @dataclass(frozen=True)
 class NormalEquations:
-    """Polynomial least squares by the normal equations and by QR (claim NC4).
+    """Polynomial least squares by the normal equations and by an SVD-based solver (claim NC4).
 
     Examples
     --------
@@ -133,7 +133,7 @@ class NormalEquations:
 
 
 def normal_equations(degree: int = 12, n: int = 200, seed: int = 1) -> NormalEquations:
-    r"""Fit exact polynomial data by :math:`(X^\top X)^{-1} X^\top y` and by ``lstsq`` (QR/SVD).
+    r"""Fit exact polynomial data by :math:`(X^\top X)^{-1} X^\top y` and by ``lstsq`` (SVD).
 
     The data are noiseless, so the true coefficients are the exact answer; the errors are the
     largest coordinate errors. Forming :math:`X^\top X` squares the condition number of the
@@ -151,13 +151,13 @@ def normal_equations(degree: int = 12, n: int = 200, seed: int = 1) -> NormalEqu
     coefficients = rng.normal(size=degree + 1)
     y = design @ coefficients
     normal = np.linalg.solve(design.T @ design, design.T @ y)
-    qr = np.linalg.lstsq(design, y, rcond=None)[0]
+    svd = np.linalg.lstsq(design, y, rcond=None)[0]  # LAPACK gelsd: never forms X^T X
     return NormalEquations(
         degree=degree,
         condition_design=float(np.linalg.cond(design)),
         condition_normal=float(np.linalg.cond(design.T @ design)),
         error_normal=float(np.max(np.abs(normal - coefficients))),
-        error_lstsq=float(np.max(np.abs(qr - coefficients))),
+        error_lstsq=float(np.max(np.abs(svd - coefficients))),
     )
 
 
@@ -408,6 +408,22 @@ class XorRuns:
         result: Array = np.mean(np.abs(self.final - XOR_PLATEAUS[plateau]) < within, axis=-1)
         return result
 
+    def probabilities(self, k: int) -> Array:
+        """Each trained run's predicted probability of label 1 on the four inputs, (S, 4).
+
+        Examples
+        --------
+        >>> runs = xor_runs(scales=(1.0,), seeds=3, steps=5)
+        >>> runs.probabilities(0).shape
+        (3, 4)
+        """
+        seeds = self.final.shape[1]
+        logits = XOR_NET.forward(
+            _take(self.finals, np.arange(k * seeds, (k + 1) * seeds)), XOR_INPUTS
+        )[0]
+        result: Array = np.asarray(sigmoid(logits[..., 0]), dtype=np.float64)
+        return result
+
     def network(self, k: int, s: int, *, final: bool = True) -> Params:
         """The single network of run `s` at scale index `k`, trained or at its start.
 
@@ -616,6 +632,7 @@ class ReluBias:
     dead_share: Array
     max_first_layer_gradient: Array
     first_layer_unchanged: npt.NDArray[np.bool_]
+    constant_fit: float
     losses: Array = field(repr=False)
 
 
@@ -636,7 +653,8 @@ def relu_bias(
     negative bias (larger than the small term) every unit off on every input. An off unit has
     derivative exactly 0, so its incoming weights receive exactly zero gradient, at every step:
     a unit dead at the start stays dead. The output bias starts at 0 in every run; the cost is
-    the Gaussian negative log-likelihood with unit scale.
+    the Gaussian negative log-likelihood with unit scale. ``constant_fit`` is the cost of the best
+    constant prediction, the mean of the targets: all that a net with a dead layer can learn.
 
     Examples
     --------
@@ -674,6 +692,7 @@ def relu_bias(
         max_first_layer_gradient=largest,
         first_layer_unchanged=(path.final[0][0] == w1).all(axis=(1, 2))
         & (path.final[0][1] == b1).all(axis=1),
+        constant_fit=float(np.mean(gaussian_nll(y, np.mean(y)))),
         losses=path.losses,
     )
 
@@ -691,6 +710,7 @@ class BornDead:
     depths: npt.NDArray[np.int64]
     width: int
     seeds: int
+    inputs: int
     dead_networks: Array
     dead_units: Array
 
@@ -731,6 +751,7 @@ def born_dead(
         depths=np.asarray(depths, dtype=np.int64),
         width=width,
         seeds=seeds,
+        inputs=n,
         dead_networks=np.array(networks),
         dead_units=np.array(units),
     )
