@@ -110,8 +110,10 @@ def site(session: nox.Session) -> None:
 
 @nox.session
 def proof(session: nox.Session) -> None:
-    """Build the book from clean twice without network access and require identical bytes;
-    then kill a build mid-execution and require the next build to succeed with the same site.
+    """Prove the build reproducible, network-free, and correct after an interruption.
+
+    Builds the book from clean twice without network access and requires identical bytes; then
+    kills a build mid-execution and requires the next build to succeed with the same site.
 
     ``nox -s proof -- --online`` skips the network namespace (it needs ``unshare`` and ``ip``,
     and root or unprivileged user namespaces).
