@@ -1,7 +1,9 @@
 """docs/reference/claims.md: every claim has a section, an experiment and a test that exist.
 
 The index is checked against the chapters themselves: the section a row names must hold a hidden
-(``remove-cell``) code cell that asserts the claim, marked by a comment starting ``# <ID>``.
+(``remove-cell``) code cell, marked by a comment starting ``# <ID>``, with an ``assert`` statement
+on a result of one of the row's experiments (a variable the chapter assigned from
+``ex.<experiment>(...)``, directly or through other variables).
 """
 
 import ast
@@ -25,11 +27,14 @@ IDS = (
 
 
 def _rows() -> dict[str, dict[str, list[str]]]:
+    """The table's rows by claim ID; the experiment cell must hold nothing but function links."""
     rows = {}
     for line in INDEX.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) != 6 or not re.fullmatch(r"[A-Z]{2}\d+", cells[0]):
             continue
+        leftover = re.sub(r"\{py:func\}`~?[\w.]+`", "", cells[4]).replace(",", "").strip()
+        assert not leftover, f"{cells[0]}: the experiment cell holds {leftover!r}, not links"
         rows[cells[0]] = {
             "source": [cells[2]],
             "sections": re.findall(r"\{ref\}`([\w-]+)`", cells[3]),
@@ -55,9 +60,59 @@ def _sections() -> dict[str, tuple[str, str]]:
 SECTIONS = _sections()
 
 
-def _hidden_asserting_cells(text: str) -> list[str]:
-    cells = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, flags=re.S)
-    return [c for c in cells if ":tags: [remove-cell]" in c and "assert " in c]
+def _cells(text: str) -> list[tuple[bool, ast.Module]]:
+    """Each code cell of `text`: whether it is hidden, and its parsed source."""
+    cells = []
+    for body in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, flags=re.S):
+        source = "\n".join("" if line.startswith(":") else line for line in body.splitlines())
+        cells.append((":tags: [remove-cell]" in body, ast.parse(source)))
+    return cells
+
+
+def _experiments_behind(node: ast.AST, bound: dict[str, set[str]]) -> set[str]:
+    """The experiments whose results `node` uses: its ``ex.f(...)`` calls and bound names."""
+    found = set()
+    for sub in ast.walk(node):
+        if (
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Attribute)
+            and isinstance(sub.func.value, ast.Name)
+            and sub.func.value.id == "ex"
+        ):
+            found.add(sub.func.attr)
+        elif isinstance(sub, ast.Name):
+            found |= bound.get(sub.id, set())
+    return found
+
+
+def _bindings(text: str) -> dict[str, set[str]]:
+    """For each variable of a chapter, the experiments its value derives from."""
+    bound: dict[str, set[str]] = {}
+    for _, tree in _cells(text):
+        assignments = [n for n in ast.walk(tree) if isinstance(n, ast.Assign | ast.For)]
+        for node in sorted(assignments, key=lambda n: n.lineno):
+            value = node.value if isinstance(node, ast.Assign) else node.iter
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            behind = _experiments_behind(value, bound)
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        bound[name.id] = bound.get(name.id, set()) | behind
+    return bound
+
+
+def _asserts_on(section: str, chapter: str, claim: str, experiments: set[str]) -> bool:
+    """Whether a hidden cell of `section` marked for `claim` asserts on one of `experiments`."""
+    bound = _bindings((CHAPTERS / f"{chapter}.md").read_text(encoding="utf-8"))
+    marker = re.compile(rf"^# (\.\.\. )?[A-Z0-9, and]*\b{claim}\b", flags=re.M)
+    bodies = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", section, flags=re.S)
+    for body, (hidden, tree) in zip(bodies, _cells(section), strict=True):
+        if not (hidden and marker.search(body)):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assert) and _experiments_behind(node.test, bound) & experiments:
+                return True
+    return False
 
 
 def _test_names() -> set[str]:
@@ -92,12 +147,11 @@ def test_each_claim_has_a_section_an_experiment_and_a_test(claim):
     for label in row["sections"]:
         assert label in SECTIONS, f"{claim}: no section labelled {label}"
         chapter, body = SECTIONS[label]
-        marks = [
-            cell
-            for cell in _hidden_asserting_cells(body)
-            if re.search(rf"^# (\.\.\. )?[A-Z0-9, and]*\b{claim}\b", cell, flags=re.M)
-        ]
-        assert marks, f"{claim}: section {label} of {chapter} has no hidden assertion for it"
+        names = {dotted.rsplit(".", 1)[1] for dotted in row["experiments"]}
+        assert _asserts_on(body, chapter, claim, names), (
+            f"{claim}: section {label} of {chapter} has no hidden assertion for it on a result "
+            f"of {sorted(names)}"
+        )
 
     for dotted in row["experiments"]:
         module, name = dotted.rsplit(".", 1)

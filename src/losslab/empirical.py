@@ -301,7 +301,7 @@ class Empirical:
 
     @property
     def probabilities(self) -> FloatArray:
-        r""":math:`\hat p` at each support point: its count over N."""
+        r"""The probability :math:`\hat p` of each support point, its count over N."""
         return self.counts / self.n
 
     def expectation(self, f: Callable[[npt.NDArray[Any]], npt.ArrayLike]) -> Any:
@@ -519,12 +519,12 @@ class EmpiricalConditional:
 
     @property
     def joint(self) -> FloatArray:
-        r""":math:`\hat p(x, y)`, shape (S, K): ``counts / N``."""
+        r"""The joint probabilities :math:`\hat p(x, y)`, ``counts / N``, of shape (S, K)."""
         return self.counts / self.n
 
     @property
     def conditional(self) -> FloatArray:
-        r""":math:`\hat p(y \mid x)`, shape (S, K): each row of `counts` over its sum."""
+        r"""The conditionals :math:`\hat p(y \mid x)`, each row of `counts` over its sum, (S, K)."""
         out: FloatArray = self.counts / self.counts.sum(axis=1, keepdims=True)
         return out
 

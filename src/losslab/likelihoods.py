@@ -56,7 +56,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: :math:`\tfrac12 \log 2\pi`, correctly rounded: the constant of every Gaussian cost.
+#: The constant of every Gaussian cost, :math:`\tfrac12 \log 2\pi`, correctly rounded.
 HALF_LOG_2PI = 0.9189385332046728
 
 

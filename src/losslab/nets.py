@@ -23,6 +23,7 @@ from losslab.likelihoods import sigmoid
 __all__ = ["MLP", "Params"]
 
 Array = npt.NDArray[np.float64]
+#: The parameters of a network, a tuple of ``(W, b)`` pairs, one per layer.
 Params = tuple[tuple[Array, Array], ...]
 Activation = Literal["tanh", "sigmoid", "relu"]
 
