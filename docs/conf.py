@@ -37,6 +37,7 @@ nitpick_ignore = [
         "optional",
         "callable",
         "numpy.ndarray",
+        "numpy.dtype",
         "numpy.float64",
         "numpy.random.Generator",
         "int",

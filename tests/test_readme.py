@@ -1,7 +1,9 @@
 """README.md's figures come from tools/readme_figures.py, and its test count is current."""
 
+import ast
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,3 +28,20 @@ def test_the_accuracy_table_lists_losslab_within_the_targets():
     ours = [r for r in figures["accuracy"]["results"] if r["implementation"] == "losslab"]
     assert ours
     assert all(r["non_finite"] == 0 and r["max_ulp"] <= 3.0 for r in ours)
+
+
+def test_the_sessions_table_lists_every_nox_session():
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    sessions = set()
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if "nox.session" in ast.unparse(decorator):
+                named = [
+                    k.value.value for k in getattr(decorator, "keywords", []) if k.arg == "name"
+                ]
+                sessions.add(named[0] if named else node.name)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Sessions", 1)[1].split("\n## ", 1)[0]
+    assert set(re.findall(r"^\| `nox -s ([\w-]+)` \|", table, flags=re.M)) == sessions

@@ -9,8 +9,9 @@ Usage::
 ``measure`` counts the tests and doctests, times a clean build of the book and a no-op rebuild
 (with the execution time of each chapter), runs the accuracy benchmark (or reads the JSON of an
 earlier ``nox -s bench -- --json PATH``), and writes everything to ``.readme/figures.json``;
-``--only tests`` refreshes just the count. It also copies the screenshot of the last
-``nox -s site`` to ``.readme/site.png``, the README's picture. ``render`` rewrites the block of
+``--only tests`` refreshes just the count. A full ``measure`` also copies the screenshot of the
+last ``nox -s site`` to ``.readme/site.png``, the README's picture, and refuses to run if that
+screenshot is older than the sources of the book. ``render`` rewrites the block of
 README.md between the ``figures`` markers from that file, and ``check`` fails if the block
 differs from what ``render`` would write. ``nox -s readme`` runs ``measure`` and ``render``.
 """
@@ -180,6 +181,19 @@ def replace_block(text: str, block: str) -> str:
     return text[:start] + block + text[end + len(END) :]
 
 
+def refresh_picture() -> None:
+    """Copy the site check's screenshot to the README's picture, if it shows the current book."""
+    sources = [p for d in ("docs", "src") for p in (ROOT / d).rglob("*") if "_build" not in p.parts]
+    newest = max(p.stat().st_mtime for p in sources if p.is_file())
+    if not SCREENSHOT.is_file() or SCREENSHOT.stat().st_mtime < newest:
+        sys.exit(
+            f"{SCREENSHOT.relative_to(ROOT)} is missing or older than docs/ or src/: "
+            "run nox -s site first"
+        )
+    shutil.copyfile(SCREENSHOT, PICTURE)
+    print(f"copied {SCREENSHOT.relative_to(ROOT)} to {PICTURE.relative_to(ROOT)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one action; the exit status is 1 when ``check`` finds the README out of date."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -197,9 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         FIGURES.parent.mkdir(exist_ok=True)
         FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {FIGURES.relative_to(ROOT)}")
-        if SCREENSHOT.is_file():
-            shutil.copyfile(SCREENSHOT, PICTURE)
-            print(f"copied {SCREENSHOT.relative_to(ROOT)} to {PICTURE.relative_to(ROOT)}")
+        if not args.only:
+            refresh_picture()
         return 0
 
     figures = json.loads(FIGURES.read_text(encoding="utf-8"))

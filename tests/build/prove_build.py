@@ -104,6 +104,8 @@ def interrupted(docs: Path, place: Path, wrap) -> None:
     process.wait()
     if executing < 2:
         sys.exit("the interrupted build finished before a second chapter executed")
+    if process.returncode != -signal.SIGKILL:
+        sys.exit(f"the build ended by itself (rc {process.returncode}) before it could be killed")
     print(f"interrupted: killed while executing chapter {executing} (rc {process.returncode})")
 
 

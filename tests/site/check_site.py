@@ -405,7 +405,12 @@ def inspect_search(term: str, page: Page, problems: list[str]) -> str:
 
 
 def inspect_screenshot(
-    path: Path, scheme: Literal["light", "dark"], page: Page, problems: list[str]
+    path: Path,
+    scheme: Literal["light", "dark"],
+    page: Page,
+    problems: list[str],
+    *,
+    full_page: bool = False,
 ) -> str:
     """Check a page like `inspect_content` and save a screenshot of it.
 
@@ -419,6 +424,8 @@ def inspect_screenshot(
         The loaded page.
     problems : list of str
         Where problems are appended.
+    full_page : bool
+        Capture the whole page rather than the 1280x800 viewport.
 
     Returns
     -------
@@ -427,7 +434,7 @@ def inspect_screenshot(
     """
     detail = inspect_theme(scheme, page, problems)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     return f"{detail}; {scheme} -> {path}"
 
 
@@ -479,7 +486,7 @@ def check_page(
     mode : {"dark"} or None
         None for a first-time reader on a light system, which must get the light theme.
     pages_dir : Path or None
-        Where to save ``<page>-light.png`` or ``<page>-dark.png``; None for no screenshot.
+        Where to save a full-page ``<page>-light.png`` or ``<page>-dark.png``; None for none.
 
     Returns
     -------
@@ -491,7 +498,8 @@ def check_page(
         inspect: Callable[[Page, list[str]], str] = partial(inspect_theme, scheme)
     else:
         stem = name.removesuffix(".html").replace("/", "_")
-        inspect = partial(inspect_screenshot, pages_dir / f"{stem}-{scheme}.png", scheme)
+        path = pages_dir / f"{stem}-{scheme}.png"
+        inspect = partial(inspect_screenshot, path, scheme, full_page=True)
     report = visit(browser, origin, quote(name), inspect, mode)
     report.name = f"{name} [{scheme}]"
     return report
