@@ -5,6 +5,7 @@ a numpydoc "Examples" section with at least one doctest; docs/reference/api.md m
 object and, in the same section, link to a chapter that explains it.
 """
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -102,3 +103,23 @@ def test_public_objects_are_in_the_api_reference_next_to_a_chapter_link(module, 
     section = next(filter(None, (_documented(place, name) for place in places)), None)
     assert section is not None, f"{module}.{name} is not in docs/reference/api.md"
     assert "{ref}`chapter-" in section, f"the API section for {module}.{name} links no chapter"
+
+
+DATACLASSES = [(m, n, o) for m, n, o in PUBLIC if dataclasses.is_dataclass(o)]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "obj"), DATACLASSES, ids=[f"{m}.{n}" for m, n, _ in DATACLASSES]
+)
+def test_public_dataclasses_describe_every_field(module, name, obj):
+    doc = inspect.getdoc(obj) or ""
+    found = re.search(
+        r"^(Attributes|Parameters)\n-+\n(.*?)(?:\n\n[A-Z]\w+\n-+\n|\Z)", doc, re.M | re.S
+    )
+    assert found, f"{name}: no Attributes section"
+    described = set()
+    for line in found.group(2).splitlines():
+        if line and not line.startswith(" "):
+            described |= {word.strip() for word in line.split(" : ")[0].split(",")}
+    missing = {f.name for f in dataclasses.fields(obj)} - described
+    assert not missing, f"{name}: fields without a description: {sorted(missing)}"

@@ -100,6 +100,15 @@ class JensenCertificate:
     Convexity requires ``loss(t a + (1 - t) b) <= t loss(a) + (1 - t) loss(b)``; ``gap`` is the
     left side minus the right, positive here.
 
+    Attributes
+    ----------
+    a, b : numpy.ndarray
+        The two parameter vectors.
+    t : float
+        The weight of `a` in the point ``t a + (1 - t) b``.
+    gap : float
+        The loss at that point minus the chord, positive.
+
     Examples
     --------
     >>> import numpy as np

@@ -24,6 +24,13 @@ LossAndGrad = Callable[[Params], tuple[npt.ArrayLike, Params]]
 class Trajectory:
     """Every iterate of a descent, the start included, and the loss at each.
 
+    Attributes
+    ----------
+    losses : numpy.ndarray
+        The loss at every iterate, shape (steps + 1,) or (steps + 1, S).
+    params : tuple
+        Every iterate's parameters, the start first.
+
     Examples
     --------
     >>> import numpy as np

@@ -50,6 +50,13 @@ TARGET_ACCURACY = 0.9
 class GradientSizes:
     """``|d cost / d logit|`` of three costs on a sigmoid output with target 1 (claim CS11).
 
+    Attributes
+    ----------
+    logits : numpy.ndarray
+        The grid of logits z.
+    magnitudes : dict
+        ``|d cost / d z|`` of each cost on the grid, by name.
+
     Examples
     --------
     >>> sizes = gradient_sizes()
@@ -107,6 +114,15 @@ def gradient_sizes(logits: npt.ArrayLike | None = None) -> GradientSizes:
 class ClippedUnit:
     """The unit max(0, min(1, z)) and its gradient over a grid (claim CS8).
 
+    Attributes
+    ----------
+    logits : numpy.ndarray
+        The grid of logits z.
+    values : numpy.ndarray
+        The unit's output ``max(0, min(1, z))``.
+    gradients : numpy.ndarray
+        Its derivative, exactly 0 outside [0, 1].
+
     Examples
     --------
     >>> unit = clipped_unit()
@@ -144,6 +160,15 @@ def clipped_unit(logits: npt.ArrayLike | None = None) -> ClippedUnit:
 @dataclass(frozen=True)
 class SaturatedStart:
     """Logistic regression trained from a confidently wrong start, by two costs (claim CS9).
+
+    Attributes
+    ----------
+    losses : dict
+        The loss at every step, by cost.
+    accuracy : dict
+        The training accuracy at every step, by cost.
+    initial_gradient : dict
+        The size of each cost's gradient at the start.
 
     Examples
     --------
@@ -244,6 +269,21 @@ def _descend(
 class MeanAndMedian:
     """Minimisers of the squared and the absolute error on skewed data (extension EX1).
 
+    Attributes
+    ----------
+    grid : numpy.ndarray
+        The constant predictions scanned.
+    mse, mae : numpy.ndarray
+        The mean squared and the mean absolute error of each prediction.
+    sample_mean, sample_median : float
+        The targets' mean and median.
+    argmin_squared, argmin_absolute : float
+        The grid points where each error is smallest.
+    group_means, group_medians : numpy.ndarray
+        For each of three inputs, its targets' mean and its two middle values.
+    group_argmin_squared, group_argmin_absolute : numpy.ndarray
+        For each input, the grid point where each error over its targets is smallest.
+
     Examples
     --------
     >>> result = mean_and_median()
@@ -320,6 +360,17 @@ class CostSurfaces:
 
     After Glorot and Bengio (2010), figure 5: the cross-entropy and the quadratic cost of a
     network with one tanh hidden layer and a sigmoid output, as functions of two weights.
+
+    Attributes
+    ----------
+    w1, w2 : numpy.ndarray
+        The grids of the first-layer and the second-layer weight.
+    costs : dict
+        Each cost's mean over the data, on the grid, by name.
+    gradient_norms : dict
+        The norm of each cost's gradient in the two weights, on the grid, by name.
+    threshold : float
+        The gradient norm below which a grid point counts as flat.
 
     Examples
     --------
@@ -412,6 +463,13 @@ class SoftmaxGradients:
 
     The logits are ``[-margin, 0, 0]`` with label 0: the larger the margin, the more
     confidently wrong the output.
+
+    Attributes
+    ----------
+    margins : numpy.ndarray
+        How far the true class's logit trails the others.
+    cross_entropy, squared_error, absolute_error : numpy.ndarray
+        The size of each cost's gradient with respect to the logits, at each margin.
 
     Examples
     --------

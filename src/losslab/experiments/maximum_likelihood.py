@@ -60,6 +60,17 @@ Array = npt.NDArray[np.float64]
 class CostAndLoss:
     """Per-sample costs of a logistic model and the loss built from them (claim CS1).
 
+    Attributes
+    ----------
+    costs : numpy.ndarray
+        The cost of every sample.
+    loss, loss_as_sum : float
+        Their mean and their sum.
+    gradient_of_loss, mean_of_gradients : numpy.ndarray
+        The loss's gradient by finite differences, and the mean of the per-sample gradients.
+    gradient_gap : float
+        The largest difference between the two.
+
     Examples
     --------
     >>> result = cost_and_loss(n=50)
@@ -116,6 +127,23 @@ def cost_and_loss(n: int = 200, features: int = 3, seed: int = 0) -> CostAndLoss
 @dataclass(frozen=True)
 class GaussianIsMSE:
     """Gaussian NLL and mean squared error of a line's slope, for several noise scales (CS5).
+
+    Attributes
+    ----------
+    slopes : numpy.ndarray
+        The slopes scanned.
+    mse : numpy.ndarray
+        The mean squared error at each slope.
+    nll : dict
+        The mean Gaussian negative log-likelihood at each slope, by noise scale.
+    constant_gap : dict
+        The largest deviation of NLL - MSE / (2 sigma^2) from its constant, by noise scale.
+    argmin_mse : float
+        The slope with the least squared error.
+    argmin_nll : dict
+        The slope with the least NLL, by noise scale.
+    least_squares : float
+        The least-squares slope in closed form.
 
     Examples
     --------
@@ -177,6 +205,19 @@ def gaussian_is_mse(
 @dataclass(frozen=True)
 class CostFamily:
     """One output distribution and the cost it implies (claim CS7).
+
+    Attributes
+    ----------
+    distribution : str
+        The output distribution.
+    output, target : str
+        What the network outputs and what the target is.
+    classic_name : str
+        The name the resulting cost usually goes by.
+    grid : numpy.ndarray
+        The network outputs evaluated.
+    costs, reference : numpy.ndarray
+        losslab's cost on the grid, and scipy.stats' negative log-density.
 
     Examples
     --------
@@ -271,6 +312,17 @@ def cost_families() -> list[CostFamily]:
 class VarianceCollapse:
     """Gradient descent on a learned scale, on a sample the mean fits exactly (extension EX2).
 
+    Attributes
+    ----------
+    raw_scales : numpy.ndarray
+        The raw scale s at every step (the scale is softplus(s)).
+    costs : numpy.ndarray
+        The cost of the sample at every step.
+    gradients : numpy.ndarray
+        d cost / d s at every step.
+    step_size : float
+        The learning rate.
+
     Examples
     --------
     >>> result = variance_collapse(steps=10)
@@ -318,6 +370,22 @@ def variance_collapse(steps: int = 2000, step_size: float = 0.5) -> VarianceColl
 @dataclass(frozen=True)
 class EmpiricalCheck:
     """The empirical distribution of a small data set with repeated points (claim CS4).
+
+    Attributes
+    ----------
+    n : int
+        The number of data points.
+    support_size : int
+        The number of distinct values among them.
+    expectation_gap : float
+        The largest difference between an expectation under the empirical distribution and the
+        sample mean.
+    draws : int
+        The number of draws from the empirical distribution.
+    draws_off_support : int
+        How many of them were not training points.
+    frequency_gap : float
+        The largest difference between a value's share of the draws and its probability.
 
     Examples
     --------
@@ -371,6 +439,19 @@ def empirical_check(n: int = 40, draws: int = 100_000, seed: int = 2) -> Empiric
 class NLLTwoWays:
     """The negative log-likelihood of a classifier on labelled data, computed two ways (CS3).
 
+    Attributes
+    ----------
+    pairs : int
+        The number of labelled pairs.
+    distinct_inputs : int
+        The number of distinct inputs among them.
+    mean_over_pairs : float
+        The mean negative log-likelihood over the pairs.
+    expectation_under_p_hat : float
+        The same cost as an expectation under the empirical joint distribution.
+    best_possible : float
+        The cost of the empirical conditional distribution itself.
+
     Examples
     --------
     >>> result = nll_two_ways()
@@ -423,6 +504,21 @@ def nll_two_ways(n: int = 300, inputs: int = 6, classes: int = 3, seed: int = 3)
 @dataclass(frozen=True)
 class CrossEntropyFit:
     """Fitting a categorical model to an empirical distribution by its cross-entropy (CS6).
+
+    Attributes
+    ----------
+    n : int
+        The number of samples.
+    p_hat : numpy.ndarray
+        The empirical distribution of the labels.
+    q_final : numpy.ndarray
+        The fitted distribution at the end.
+    entropy : float
+        The entropy of `p_hat`, the least cross-entropy possible.
+    cross_entropies, kl : numpy.ndarray
+        The cross-entropy and the KL divergence at every step.
+    decomposition_gap : float
+        The largest violation of H(p, q) = H(p) + KL(p || q) over the steps.
 
     Examples
     --------
@@ -487,6 +583,17 @@ def cross_entropy_fit(
 @dataclass(frozen=True)
 class SharedCost:
     """A linear model and a network trained with one and the same cost function (claim CS2).
+
+    Attributes
+    ----------
+    models : dict
+        The layer sizes of each model, by name.
+    losses : dict
+        Each model's loss at every step.
+    final_loss, accuracy : dict
+        Each model's final loss and training accuracy.
+    chance_loss : float
+        The loss of predicting the label frequencies.
 
     Examples
     --------

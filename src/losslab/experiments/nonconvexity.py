@@ -75,6 +75,15 @@ Array = npt.NDArray[np.float64]
 class ClosedForm:
     """Least squares by its closed form and by gradient descent (claim NC1).
 
+    Attributes
+    ----------
+    exact : numpy.ndarray
+        The least-squares weights from ``numpy.linalg.lstsq``.
+    descended : numpy.ndarray
+        The weights after `steps` steps of gradient descent from zero.
+    steps : int
+        The number of descent steps.
+
     Examples
     --------
     >>> closed_form(steps=10).steps
@@ -117,6 +126,19 @@ def closed_form(n: int = 500, features: int = 5, steps: int = 2000, seed: int = 
 @dataclass(frozen=True)
 class NormalEquations:
     """Polynomial least squares by the normal equations and by an SVD-based solver (claim NC4).
+
+    Attributes
+    ----------
+    degree : int
+        The degree of the polynomial features.
+    condition_design : float
+        The condition number of the design matrix X.
+    condition_normal : float
+        The condition number of X^T X, as computed in float64.
+    error_normal : float
+        The largest coefficient error of the normal equations.
+    error_lstsq : float
+        The largest coefficient error of ``numpy.linalg.lstsq``.
 
     Examples
     --------
@@ -164,6 +186,15 @@ def normal_equations(degree: int = 12, n: int = 200, seed: int = 1) -> NormalEqu
 @dataclass(frozen=True)
 class ConvexityChecks:
     """Convexity probes of the logistic loss and the hinge loss (claim NC2).
+
+    Attributes
+    ----------
+    min_hessian_eigenvalues : numpy.ndarray
+        The smallest eigenvalue of the logistic loss's Hessian at each random point.
+    logistic_certificate_found, hinge_certificate_found : bool
+        Whether the Jensen search found a violation for that loss.
+    pairs : int
+        The number of pairs of points searched.
 
     Examples
     --------
@@ -218,6 +249,15 @@ def convexity_checks(points: int = 20, seed: int = 2) -> ConvexityChecks:
 class ManyStarts:
     """Logistic regression from many random starts, on overlapping classes (claim NC3).
 
+    Attributes
+    ----------
+    finals : numpy.ndarray
+        The final weights of every start, one row each.
+    optimum : numpy.ndarray
+        The minimiser found independently by Newton's method.
+    scale : float
+        The standard deviation of the starting weights.
+
     Examples
     --------
     >>> many_starts(starts=4, steps=10).finals.shape
@@ -265,6 +305,15 @@ def many_starts(
 @dataclass(frozen=True)
 class SeparableGrowth:
     """Logistic regression on separable classes, where the loss has no minimiser (claim NC3).
+
+    Attributes
+    ----------
+    checkpoints : numpy.ndarray
+        The step counts at which the weights were recorded.
+    norms : numpy.ndarray
+        The norm of the weights at each checkpoint.
+    losses : numpy.ndarray
+        The mean cost at each checkpoint.
 
     Examples
     --------
@@ -363,6 +412,19 @@ class XorRuns:
 
     Axis conventions: ``losses[t, k, s]`` is the mean cost at step ``t * record`` of start ``s``
     drawn at ``scales[k]``; ``starts`` and ``finals`` stack the K * S networks scale-major.
+
+    Attributes
+    ----------
+    scales : numpy.ndarray
+        The standard deviations of the starting weights, shape (K,).
+    losses : numpy.ndarray
+        The mean cost every `record` steps, shape (T, K, S).
+    record : int
+        The step interval between recorded costs.
+    saturation : numpy.ndarray
+        The mean derivative of the hidden units at the start, one per scale.
+    starts, finals : tuple
+        The K * S networks at the start and at the end, stacked scale-major.
 
     Examples
     --------
@@ -485,6 +547,21 @@ def _swap_hidden(params: Params, i: int, j: int) -> Params:
 class PermutationProbe:
     """A trained XOR network, its twin with the hidden units swapped, and the path between.
 
+    Attributes
+    ----------
+    loss, swapped_loss : float
+        The mean cost of the trained network and of its twin.
+    ts : numpy.ndarray
+        Positions on the line through both (0: the network, 1: the twin).
+    line : numpy.ndarray
+        The mean cost at each position.
+    midpoint_loss : float
+        The mean cost halfway, where both hidden units are the same.
+    midpoint_eigenvalues : numpy.ndarray
+        The Hessian's eigenvalues at the midpoint, ascending.
+    certificate : JensenCertificate or None
+        The violation of Jensen's inequality found on the pair.
+
     Examples
     --------
     >>> probe = permutation_probe(xor_runs(scales=(1.0,), seeds=8, steps=1500))
@@ -549,6 +626,21 @@ class SymmetricInit:
 
     ``unit_spread[name]`` is the largest difference, over the whole descent, between the
     parameters of any hidden unit (incoming weights, bias, outgoing weight) and those of unit 0.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The three starts: ``zero``, ``constant``, ``random``.
+    hidden : int
+        The number of hidden units.
+    value : float
+        The weight of the constant start.
+    final_loss : dict
+        The final mean cost of each start.
+    unit_spread : dict
+        The largest difference between hidden units during the descent, per start.
+    hidden_moved : dict
+        How far the first-layer weights moved, per start.
 
     Examples
     --------
@@ -617,6 +709,27 @@ class ReluBias:
     """A ReLU layer started with each of several biases, then trained (claims NC9, NC10).
 
     Shares are over the layer's units and the training inputs at the start.
+
+    Attributes
+    ----------
+    biases : numpy.ndarray
+        The first-layer bias of each run.
+    sizes : tuple of int
+        The layer widths of the network.
+    weight_scale : float
+        The standard deviation of the starting weights.
+    active_share : numpy.ndarray
+        The share of (unit, input) pairs switched on at the start, per bias.
+    dead_share : numpy.ndarray
+        The share of units off on every input at the start, per bias.
+    max_first_layer_gradient : numpy.ndarray
+        The largest first-layer gradient entry over all steps, per bias.
+    first_layer_unchanged : numpy.ndarray
+        Whether the first layer ended bit for bit where it started, per bias.
+    constant_fit : float
+        The mean cost of the best constant prediction.
+    losses : numpy.ndarray
+        The mean cost at every step, shape (steps + 1, biases).
 
     Examples
     --------
@@ -700,6 +813,21 @@ def relu_bias(
 @dataclass(frozen=True)
 class BornDead:
     """How often a random narrow ReLU network is dead at initialisation, by depth (claim NC10).
+
+    Attributes
+    ----------
+    depths : numpy.ndarray
+        The numbers of hidden layers tried.
+    width : int
+        The width of every hidden layer.
+    seeds : int
+        The number of random networks per depth.
+    inputs : int
+        The number of sample inputs each network is evaluated on.
+    dead_networks : numpy.ndarray
+        The share of networks whose last hidden layer is off on every input, per depth.
+    dead_units : numpy.ndarray
+        The share of last-layer units off on every input, per depth.
 
     Examples
     --------
@@ -786,6 +914,21 @@ class Landscape:
     training ended (t = 1). ``normalized`` and ``raw`` hold two planes each, through the
     best-trained network (index 0) and through its rescaled twin (index 1), spanned by
     filter-normalised or by raw Gaussian directions; both axes run over ``alphas``.
+
+    Attributes
+    ----------
+    sizes : tuple of int
+        The layer widths of the classifier.
+    ts : numpy.ndarray
+        Positions on each start-to-solution line.
+    lines : numpy.ndarray
+        The mean cost along each run's line, shape (S, len(ts)).
+    alphas : numpy.ndarray
+        The coordinates along both directions of the planes.
+    normalized, raw : numpy.ndarray
+        The planes of the network (index 0) and of its twin (index 1).
+    twin_factor : float
+        The factor the twin's first layer is multiplied by.
 
     Examples
     --------

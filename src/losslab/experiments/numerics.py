@@ -131,6 +131,21 @@ def _flags_raised(function: Callable[[T], R], argument: T) -> tuple[R, tuple[str
 class OverflowDemo:
     """The naive and the stable cost at one extreme logit each (claim CS10).
 
+    Attributes
+    ----------
+    logit : float
+        The logit of the Bernoulli cost.
+    naive_cost, stable_cost : float
+        The cost computed through the probability, and from the logit.
+    naive_cost_flags : tuple of str
+        The floating-point flags the naive cost raised.
+    logits : tuple of float
+        The logits of the softmax.
+    naive_softmax, naive_softmax_flags : tuple
+        The softmax computed directly, and the flags it raised.
+    stable_log_softmax, stable_softmax : tuple of float
+        The log-softmax from ``losslab.log_softmax``, and its exponential.
+
     Examples
     --------
     >>> overflow_demo(logit=-10.0).naive_cost_flags  # nothing overflows at a mild logit
@@ -184,6 +199,13 @@ def overflow_demo(
 @dataclass(frozen=True)
 class AccuracySweep:
     """Error in ulp of log_sigmoid and softplus, naive and stable, over the float64 range (EX3).
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        The points, spread over the whole float64 range.
+    errors : dict
+        The error in ulp of each implementation at each point, by name.
 
     Examples
     --------
@@ -258,6 +280,13 @@ def accuracy_sweep(n: int = 2000, seed: int = 0) -> AccuracySweep:
 @dataclass(frozen=True)
 class MarginSweep:
     """Error of the largest log_softmax entry of ``[margin, 0]`` as the margin grows (EX3).
+
+    Attributes
+    ----------
+    margins : numpy.ndarray
+        The margins of the largest logit over the other.
+    errors : dict
+        The error in ulp of the largest entry, by implementation.
 
     Examples
     --------
