@@ -31,14 +31,17 @@ if TYPE_CHECKING:
     from losslab.experiments.nonconvexity import (
         BornDead,
         Landscape,
+        ManyStarts,
         PermutationProbe,
         ReluBias,
+        SeparableGrowth,
         XorRuns,
     )
     from losslab.experiments.numerics import AccuracySweep, MarginSweep
 
 __all__ = [
     "COLORS",
+    "plot_convex_baselines",
     "plot_cost_families",
     "plot_cost_surfaces",
     "plot_cross_entropy_fit",
@@ -588,4 +591,48 @@ def plot_landscape(result: Landscape) -> Figure:
     cuts.set_xlabel("alpha (beta = 0)")
     cuts.set_ylabel("mean cost (log scale)")
     cuts.legend(fontsize=7)
+    return fig
+
+
+def plot_convex_baselines(starts: ManyStarts, separable: SeparableGrowth) -> Figure:
+    """Left: every start's distance from the logistic optimum. Right: separable data.
+
+    Examples
+    --------
+    >>> from losslab.experiments.nonconvexity import many_starts, separable_growth
+    >>> fig = plot_convex_baselines(many_starts(starts=3, steps=20), separable_growth((1, 10)))
+    >>> [ax.get_xlabel() for ax in fig.axes[:2]]
+    ['gradient-descent step', 'gradient-descent step (log scale)']
+    """
+    fig, (left, right) = _figure(2, height=3.4)
+    steps = np.arange(starts.distances.shape[0])
+    floor = np.finfo(np.float64).eps  # an exact hit would vanish from a log axis
+    left.plot(
+        steps, np.maximum(starts.distances, floor), color=COLORS["losslab"], lw=0.7, alpha=0.5
+    )
+    left.set_yscale("log")
+    left.set_xlabel("gradient-descent step")
+    left.set_ylabel("distance from the optimum (log scale)")
+    left.set_title(
+        f"{starts.distances.shape[1]} starts, weights N(0, {starts.scale:g}²)", fontsize=10
+    )
+    right.plot(
+        separable.path_steps,
+        separable.norm_path,
+        color=COLORS["naive"],
+        lw=1.8,
+        label="norm of the weights",
+    )
+    right.set_xscale("log")
+    right.set_xlabel("gradient-descent step (log scale)")
+    right.set_ylabel("norm of the weights")
+    right.set_title("separable classes: no minimiser", fontsize=10)
+    cost = right.twinx()
+    cost.plot(
+        separable.path_steps, separable.loss_path, color="0.35", lw=1.4, ls="--", label="mean cost"
+    )
+    cost.set_yscale("log")
+    cost.set_ylabel("mean cost (log scale, dashed)")
+    lines = right.get_lines() + cost.get_lines()
+    right.legend(lines, [str(line.get_label()) for line in lines], fontsize=8, loc="center left")
     return fig

@@ -257,6 +257,9 @@ class ManyStarts:
         The minimiser found independently by Newton's method.
     scale : float
         The standard deviation of the starting weights.
+    distances : numpy.ndarray
+        The distance of every start's weights from the optimum at every step,
+        shape (steps + 1, starts).
 
     Examples
     --------
@@ -267,6 +270,7 @@ class ManyStarts:
     finals: Array = field(repr=False)
     optimum: Array
     scale: float
+    distances: Array = field(repr=False)
 
     @property
     def spread(self) -> float:
@@ -291,15 +295,18 @@ def many_starts(
     x = rng.normal(size=(200, 3))
     y = (x @ np.array([1.5, -1.0, 0.5]) + rng.logistic(0.0, 1.0, 200) > 0).astype(float)
     w = rng.normal(0.0, scale, (starts, 3))  # one row per start: all descend together
+    path = [w]
     for _ in range(steps):
         p = scipy.special.expit(w @ x.T)  # (starts, samples)
         w = w - step_size * (p - y) @ x / y.size
+        path.append(w)
     optimum = np.zeros(3)
     for _ in range(50):  # Newton's method: the reference solution
         p = scipy.special.expit(x @ optimum)
         curvature = (x * (p * (1 - p))[:, None]).T @ x
         optimum = optimum - np.linalg.solve(curvature, x.T @ (p - y))
-    return ManyStarts(finals=w, optimum=optimum, scale=scale)
+    distances = np.linalg.norm(np.array(path) - optimum, axis=-1)
+    return ManyStarts(finals=w, optimum=optimum, scale=scale, distances=distances)
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,10 @@ class SeparableGrowth:
         The norm of the weights at each checkpoint.
     losses : numpy.ndarray
         The mean cost at each checkpoint.
+    path_steps : numpy.ndarray
+        About a hundred step counts spread evenly on a log scale, the checkpoints included.
+    norm_path, loss_path : numpy.ndarray
+        The norm of the weights and the mean cost at those steps.
 
     Examples
     --------
@@ -324,6 +335,9 @@ class SeparableGrowth:
     checkpoints: npt.NDArray[np.int64]
     norms: Array
     losses: Array
+    path_steps: npt.NDArray[np.int64] = field(repr=False)
+    norm_path: Array = field(repr=False)
+    loss_path: Array = field(repr=False)
 
     @property
     def growth_per_decade(self) -> Array:
@@ -354,15 +368,23 @@ def separable_growth(
     x = rng.normal(size=(4 * n, 2))
     x = x[np.abs(x @ np.array([1.0, 1.0])) > 0.5][:n]  # a margin on both sides of the line
     y = (x @ np.array([1.0, 1.0]) > 0).astype(float)
+    last = max(checkpoints)
+    recorded = np.union1d(np.unique(np.geomspace(1, last, 100).astype(np.int64)), checkpoints)
     w = np.zeros(2)
     norms, losses = [], []
-    for step in range(1, max(checkpoints) + 1):
+    for step in range(1, last + 1):
         w = w - step_size * x.T @ (np.asarray(sigmoid(x @ w)) - y) / y.size
-        if step in checkpoints:
+        if step in recorded:
             norms.append(float(np.linalg.norm(w)))
             losses.append(float(np.mean(bernoulli_nll(y, x @ w))))
+    at = np.searchsorted(recorded, sorted(checkpoints))
     return SeparableGrowth(
-        checkpoints=np.array(sorted(checkpoints)), norms=np.array(norms), losses=np.array(losses)
+        checkpoints=recorded[at],
+        norms=np.array(norms)[at],
+        losses=np.array(losses)[at],
+        path_steps=recorded,
+        norm_path=np.array(norms),
+        loss_path=np.array(losses),
     )
 
 
