@@ -95,6 +95,9 @@ html_theme_options = {
     "use_download_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # pydata-sphinx-theme 0.20 adds a header bar holding a second search field unless this is
+    # set; the sidebar's search field is the one the book theme places.
+    "navbar_persistent": [],
 }
 # A first visit (nothing in localStorage) otherwise makes the theme log an "invalid theme mode"
 # console error on every page.

@@ -367,6 +367,10 @@ def inspect_content(page: Page, problems: list[str]) -> str:
     page.evaluate("() => document.fonts.ready.then(() => undefined)")
     images = page.evaluate(IMAGES_JS, IMAGE_TIMEOUT_MS)
     problems.extend(f"image did not load: {src or '(no src)'}" for src in images["broken"])
+    # One search field per page: a theme upgrade once added a second one in a header bar.
+    fields = page.locator("button.search-button-field:visible").count()
+    if fields > 1:
+        problems.append(f"{fields} search fields are visible; the page should show one")
     return f"math {math}, img {images['count']}"
 
 
