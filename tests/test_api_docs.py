@@ -1,8 +1,9 @@
 """The API reference documents every public object, and every public function has doctests.
 
-Public means listed in a module's ``__all__``. Each such function, class and public method needs
-a numpydoc "Examples" section with at least one doctest; docs/reference/api.md must document the
-object and, in the same section, link to a chapter that explains it.
+Public means listed in a module's ``__all__``. Each such function and class, and each public
+method and property, needs a numpydoc "Examples" section with at least one doctest;
+docs/reference/api.md must document the object and, in the same section, link to a chapter that
+explains it. Every field of a public dataclass must be described.
 """
 
 import dataclasses
@@ -56,11 +57,15 @@ NAMES = _public_names()
 
 
 def _callables(obj):
-    """The object itself and, for a class, its public methods defined in losslab."""
+    """The object itself and, for a class, its public methods and properties."""
     yield obj.__qualname__, obj
     if inspect.isclass(obj):
         for name, member in vars(obj).items():
-            if not name.startswith("_") and inspect.isfunction(member):
+            if name.startswith("_"):
+                continue
+            if isinstance(member, property):
+                yield f"{obj.__qualname__}.{name}", member.fget
+            elif inspect.isfunction(member):
                 yield f"{obj.__qualname__}.{name}", member
 
 

@@ -296,12 +296,24 @@ class Empirical:
 
     @property
     def n(self) -> int:
-        """The number of samples N."""
+        """The number of samples N.
+
+        Examples
+        --------
+        >>> empirical([3, 1, 3, 3]).n
+        4
+        """
         return int(self.counts.sum())
 
     @property
     def probabilities(self) -> FloatArray:
-        r"""The probability :math:`\hat p` of each support point, its count over N."""
+        r"""The probability :math:`\hat p` of each support point, its count over N.
+
+        Examples
+        --------
+        >>> empirical([3, 1, 3, 3]).probabilities.tolist()
+        [0.25, 0.75]
+        """
         return self.counts / self.n
 
     def expectation(self, f: Callable[[npt.NDArray[Any]], npt.ArrayLike]) -> Any:
@@ -509,22 +521,46 @@ class EmpiricalConditional:
 
     @property
     def n(self) -> int:
-        """The number of pairs N."""
+        """The number of pairs N.
+
+        Examples
+        --------
+        >>> empirical_conditional([[0.0], [0.0], [1.0]], [0, 1, 1]).n
+        3
+        """
         return len(self.index)
 
     @property
     def classes(self) -> int:
-        """The number of classes K; the labels are 0..K-1."""
+        """The number of classes K; the labels are 0..K-1.
+
+        Examples
+        --------
+        >>> empirical_conditional([[0.0], [1.0]], [0, 2]).classes
+        3
+        """
         return int(self.counts.shape[1])
 
     @property
     def joint(self) -> FloatArray:
-        r"""The joint probabilities :math:`\hat p(x, y)`, ``counts / N``, of shape (S, K)."""
+        r"""The joint probabilities :math:`\hat p(x, y)`, ``counts / N``, of shape (S, K).
+
+        Examples
+        --------
+        >>> empirical_conditional([[0.0], [0.0], [1.0]], [0, 1, 1]).joint.tolist()
+        [[0.3333333333333333, 0.3333333333333333], [0.0, 0.3333333333333333]]
+        """
         return self.counts / self.n
 
     @property
     def conditional(self) -> FloatArray:
-        r"""The conditionals :math:`\hat p(y \mid x)`, each row of `counts` over its sum, (S, K)."""
+        r"""The conditionals :math:`\hat p(y \mid x)`, each row of `counts` over its sum, (S, K).
+
+        Examples
+        --------
+        >>> empirical_conditional([[0.0], [0.0], [1.0]], [0, 1, 1]).conditional.tolist()
+        [[0.5, 0.5], [0.0, 1.0]]
+        """
         out: FloatArray = self.counts / self.counts.sum(axis=1, keepdims=True)
         return out
 

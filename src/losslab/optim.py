@@ -48,7 +48,16 @@ class Trajectory:
 
     @property
     def final(self) -> Params:
-        """The last iterate."""
+        """The last iterate.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> start = ((np.array([[1.0]]), np.array([0.0])),)
+        >>> path = gradient_descent(lambda p: (0.0, p), start, steps=1, step_size=0.5)
+        >>> path.final[0][0].tolist()  # w - 0.5 * dJ/dw with the gradient equal to w
+        [[0.5]]
+        """
         return self.params[-1]
 
 

@@ -136,7 +136,13 @@ class ClippedUnit:
 
     @property
     def share_flat(self) -> float:
-        """Share of the grid where the gradient is exactly 0."""
+        """Share of the grid where the gradient is exactly 0.
+
+        Examples
+        --------
+        >>> clipped_unit([-1.0, 0.5, 2.0]).share_flat
+        0.6666666666666666
+        """
         return float(np.mean(self.gradients == 0))
 
 
