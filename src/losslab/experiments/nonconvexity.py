@@ -13,14 +13,18 @@ around the solution, show the landscape (EX4).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.special
 
 from losslab.geometry import (
+    Gradient,
     JensenCertificate,
+    Loss,
     filter_normalized_direction,
     flatten,
     hessian,
@@ -421,17 +425,40 @@ XOR_PLATEAUS = {
 }
 
 
-def _xor_objective(net: MLP) -> LossAndGrad:
-    """The mean Bernoulli cost of `net` on XOR and its gradient, one loss per seed."""
+Cost = Callable[[Array, Array], Any]
+Objective = Callable[[Params], tuple[Array, Params]]
+
+
+def _mean_cost(
+    net: MLP, x: Array, y: Array, cost: Cost = bernoulli_nll, cost_grad: Cost = bernoulli_nll_grad
+) -> Objective:
+    """The mean cost of a one-output `net` on ``(x, y)`` and its gradient, one loss per seed."""
 
     def loss_and_grad(params: Params) -> tuple[Array, Params]:
-        logits, cache = net.forward(params, XOR_INPUTS)
-        z = logits[..., 0]
-        loss: Array = np.mean(bernoulli_nll(XOR_LABELS, z), axis=-1)
-        d_logits = np.asarray(bernoulli_nll_grad(XOR_LABELS, z))[..., None] / XOR_LABELS.size
-        return loss, net.backward(params, cache, d_logits)
+        output, cache = net.forward(params, x)
+        z = output[..., 0]
+        loss: Array = np.mean(cost(y, z), axis=-1)
+        d_output = np.asarray(cost_grad(y, z))[..., None] / y.size
+        return loss, net.backward(params, cache, d_output)
 
     return loss_and_grad
+
+
+def _xor_objective(net: MLP) -> Objective:
+    """The mean Bernoulli cost of `net` on XOR and its gradient, one loss per seed."""
+    return _mean_cost(net, XOR_INPUTS, XOR_LABELS)
+
+
+def _on_vectors(objective: LossAndGrad, like: Params) -> tuple[Loss, Gradient]:
+    """`objective` for one network as a loss and a gradient of flat parameter vectors."""
+
+    def loss(vector: Array) -> float:
+        return float(np.asarray(objective(unflatten(vector, like))[0]))
+
+    def gradient(vector: Array) -> Array:
+        return flatten(objective(unflatten(vector, like))[1])
+
+    return loss, gradient
 
 
 def _take(params: Params, index: int | npt.NDArray[np.intp]) -> Params:
@@ -642,13 +669,7 @@ def permutation_probe(runs: XorRuns, ts: npt.ArrayLike | None = None) -> Permuta
     """
     k, s = np.unravel_index(np.argmin(runs.final), runs.final.shape)
     params = runs.network(int(k), int(s))
-    objective = _xor_objective(XOR_NET)
-
-    def loss(vector: Array) -> float:
-        return float(np.asarray(objective(unflatten(vector, params))[0]))
-
-    def gradient(vector: Array) -> Array:
-        return flatten(objective(unflatten(vector, params))[1])
+    loss, gradient = _on_vectors(_xor_objective(XOR_NET), params)
 
     theta, twin = flatten(params), flatten(_swap_hidden(params, 0, 1))
     grid = np.linspace(-0.5, 1.5, 81) if ts is None else np.asarray(ts, dtype=np.float64)
@@ -831,11 +852,10 @@ def relu_bias(
     starts = ((w1, b1), (w2, np.zeros((count, 1))))
     largest = np.zeros(count)
 
+    objective = _mean_cost(net, x, y, gaussian_nll, gaussian_nll_grad)
+
     def loss_and_grad(params: Params) -> tuple[Array, Params]:
-        mean, cache = net.forward(params, x)
-        loss: Array = np.mean(gaussian_nll(y, mean[..., 0]), axis=-1)
-        d_mean = np.asarray(gaussian_nll_grad(y, mean[..., 0]))[..., None] / n
-        grads = net.backward(params, cache, d_mean)
+        loss, grads = objective(params)
         first = np.maximum(np.abs(grads[0][0]).max(axis=(-2, -1)), np.abs(grads[0][1]).max(-1))
         np.maximum(largest, first, out=largest)
         return loss, grads
@@ -1054,18 +1074,10 @@ def landscape(
     x, y = _moons(n, rng)
     net = MLP((2, hidden, 1), hidden="relu")
 
-    def loss_and_grad(params: Params) -> tuple[Array, Params]:
-        logits, cache = net.forward(params, x)
-        loss: Array = np.mean(bernoulli_nll(y, logits[..., 0]), axis=-1)
-        d_logits = np.asarray(bernoulli_nll_grad(y, logits[..., 0]))[..., None] / n
-        return loss, net.backward(params, cache, d_logits)
-
+    objective = _mean_cost(net, x, y)
     start = net.init(rng, seeds=seeds)
-    path = gradient_descent(loss_and_grad, start, steps=steps, step_size=step_size, momentum=0.9)
-    single = _take(start, 0)
-
-    def loss(vector: Array) -> float:
-        return float(loss_and_grad(unflatten(vector, single))[0])
+    path = gradient_descent(objective, start, steps=steps, step_size=step_size, momentum=0.9)
+    loss, _ = _on_vectors(objective, _take(start, 0))
 
     t_grid = np.linspace(0.0, 1.0, 41) if ts is None else np.asarray(ts, dtype=np.float64)
     lines = np.array(
