@@ -428,6 +428,13 @@ def _xor_cost(params):
     return float(np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)))
 
 
+def _start_slopes(runs):
+    """Mean tanh slope of the hidden units on the XOR inputs at the start, per weight scale."""
+    w1 = runs.starts[0][0].reshape(*runs.final.shape, 2, 2)  # biases start at 0
+    pre = np.einsum("nd,ksdh->ksnh", nc_ex.XOR_INPUTS, w1)
+    return np.mean(1 - np.tanh(pre) ** 2, axis=(1, 2, 3))
+
+
 @pytest.fixture(scope="module")
 def xor_runs():
     return nc_ex.xor_runs(scales=(0.1, 1.0, 8.0), seeds=64, steps=3000, seed=26)
@@ -523,8 +530,7 @@ def test_nc07_the_outcome_depends_on_the_start_and_its_scale(xor_runs):
     finals = xor_runs.final[k]
     assert finals.max() > 100 * finals.min()
     # Larger initial weights: saturated units, fewer solved runs.
-    start = xor_runs.starts[0][0].reshape(3, 64, 2, 2)
-    slope = np.mean(1 - np.tanh(np.einsum("nd,ksdh->ksnh", x, start)) ** 2, axis=(1, 2, 3))
+    slope = _start_slopes(xor_runs)
     np.testing.assert_allclose(xor_runs.saturation, slope, rtol=1e-12)
     assert slope[0] > 0.95
     assert slope[-1] < 0.4
@@ -534,10 +540,7 @@ def test_nc07_the_outcome_depends_on_the_start_and_its_scale(xor_runs):
 def test_nc08_constant_starts_never_break_the_symmetry(xor_runs):
     # Too large a weight scale saturates the tanh units: their mean slope at the start, computed
     # here from the starting weights, falls far below 1.
-    w1 = xor_runs.starts[0][0].reshape(3, 64, 2, 2)
-    slope = np.mean(
-        1 - np.tanh(np.einsum("nd,ksdh->ksnh", nc_ex.XOR_INPUTS, w1)) ** 2, axis=(1, 2, 3)
-    )
+    slope = _start_slopes(xor_runs)
     assert slope[0] > 0.95 > 0.5 > slope[-1]
     result = nc_ex.symmetric_init(hidden=3, value=0.3, steps=1500, seed=28)
     assert result.unit_spread["zero"] == 0.0

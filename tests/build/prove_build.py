@@ -46,12 +46,17 @@ def check_isolated(wrap) -> None:
     print("offline: pypi.org is unreachable from the build's namespace")
 
 
+def sphinx(docs: Path, place: Path, *flags: str) -> tuple[dict[str, str], list[str]]:
+    """The environment and command of a build into `place`, with its own execution cache."""
+    env = {**os.environ, "LOSSLAB_BUILD_DIR": str(place)}
+    return env, [*SPHINX, *flags, "-d", str(place / "doctrees"), str(docs), str(place / "html")]
+
+
 def build(docs: Path, place: Path, wrap, *, clean: bool) -> float:
     if clean and place.exists():
         shutil.rmtree(place)
     place.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "LOSSLAB_BUILD_DIR": str(place)}
-    command = [*SPHINX, "-q", "-d", str(place / "doctrees"), str(docs), str(place / "html")]
+    env, command = sphinx(docs, place, "-q")
     start = time.perf_counter()
     subprocess.run(wrap(command), env=env, check=True)
     return time.perf_counter() - start
@@ -82,8 +87,7 @@ def interrupted(docs: Path, place: Path, wrap) -> None:
     if place.exists():
         shutil.rmtree(place)
     place.mkdir(parents=True)
-    env = {**os.environ, "LOSSLAB_BUILD_DIR": str(place)}
-    command = [*SPHINX, "-d", str(place / "doctrees"), str(docs), str(place / "html")]
+    env, command = sphinx(docs, place)
     process = subprocess.Popen(
         wrap(command),
         env=env,
