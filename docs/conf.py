@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import pathlib
-import shutil
 import sys
+
+from losslab import __version__
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -15,7 +16,7 @@ from cache_key import source_hash  # noqa: E402 (needs the path above)
 project = "losslab"
 author = "The losslab authors"
 copyright = "2026, the losslab authors"
-release = "0.1.0"
+release = __version__
 
 extensions = [
     "myst_nb",
@@ -25,6 +26,8 @@ extensions = [
     "sphinx-mathjax-offline",  # serves MathJax from _static: no CDN, the site works offline
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
+    "cache_key",  # prunes the execution caches of earlier states of src/ when a build starts
+    "claims_index",  # the claims index table, generated from reference/claims.toml
 ]
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
 nitpicky = True
@@ -54,14 +57,9 @@ nitpick_ignore_regex = [("py:class", r'\{?"\w+"\}?')]
 _CACHES = (
     pathlib.Path(os.environ.get("LOSSLAB_BUILD_DIR", ROOT / "docs" / "_build")) / "jupyter_cache"
 )
-_CACHE = _CACHES / source_hash(ROOT / "src" / "losslab")
-if _CACHES.is_dir():  # caches of earlier states of src/ can never be hit again
-    for stale in _CACHES.iterdir():
-        if stale != _CACHE:
-            shutil.rmtree(stale, ignore_errors=True)
 
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(_CACHE)
+nb_execution_cache_path = str(_CACHES / source_hash(ROOT / "src" / "losslab"))
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
