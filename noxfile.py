@@ -2,7 +2,7 @@
 
 Each session installs exactly the dependency groups it needs from `uv.lock` (never a fresh
 resolution), so a build today and a build next year use the same versions. Plain `nox` runs lint,
-tests, docs, site and proof.
+package, tests, docs, site and proof.
 """
 
 from __future__ import annotations
@@ -10,18 +10,21 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
+import sys
 
 import nox
 
+sys.path.insert(0, str(pathlib.Path(__file__).parent / "tools"))
+from sphinx_strict import STRICT_FLAGS  # noqa: E402 (needs the path above)
+
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "tests", "docs", "site", "proof"]
+nox.options.sessions = ["lint", "package", "tests", "docs", "site", "proof"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = pathlib.Path(__file__).parent
 DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
-SPHINX_STRICT = ["-W", "-n", "--keep-going", "-b", "html"]
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -40,7 +43,7 @@ def install(session: nox.Session, *groups: str) -> None:
 
 
 def build_docs(session: nox.Session) -> None:
-    session.run("sphinx-build", *SPHINX_STRICT, str(DOCS), str(HTML), *session.posargs)
+    session.run("sphinx-build", *STRICT_FLAGS, str(DOCS), str(HTML), *session.posargs)
 
 
 @nox.session
@@ -48,6 +51,17 @@ def tests(session: nox.Session) -> None:
     """Unit tests, property tests and the doctests of src/."""
     install(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def package(session: nox.Session) -> None:
+    """Install losslab alone into a clean environment and import every public module.
+
+    ``pip install .`` resolves the runtime dependencies declared in pyproject.toml and nothing
+    else, so a module that imports an undeclared package fails here.
+    """
+    session.install(str(ROOT))
+    session.run("python", str(ROOT / "tests" / "package" / "check_imports.py"))
 
 
 @nox.session
@@ -64,7 +78,7 @@ def docs_live(session: nox.Session) -> None:
     install(session, "docs-live")
     session.run(
         "sphinx-autobuild",
-        *SPHINX_STRICT,
+        *STRICT_FLAGS,
         "--watch",
         str(ROOT / "src"),
         str(DOCS),

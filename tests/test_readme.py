@@ -1,12 +1,14 @@
-"""README.md's figures come from tools/readme_figures.py, and its test count is current."""
+"""README.md's figures are what tools/readme_figures.py writes from .readme/figures.json."""
 
 import ast
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))  # where readme_figures finds its sibling modules
 _spec = importlib.util.spec_from_file_location(
     "readme_figures", ROOT / "tools" / "readme_figures.py"
 )
@@ -16,11 +18,6 @@ _spec.loader.exec_module(readme_figures)
 
 def test_the_readme_block_is_what_the_script_writes():
     assert readme_figures.main(["check"]) == 0
-
-
-def test_the_recorded_test_count_is_current():
-    figures = json.loads(readme_figures.FIGURES.read_text(encoding="utf-8"))
-    assert figures["tests"] == readme_figures.count_tests(), "run: nox -s readme -- --only tests"
 
 
 def test_the_accuracy_table_lists_losslab_within_the_targets():

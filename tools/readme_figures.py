@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sphinx_strict import sphinx_command
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 FIGURES = ROOT / ".readme" / "figures.json"
@@ -39,7 +41,6 @@ SCREENSHOT = ROOT / "docs" / "_build" / "screenshots" / "numerics-light.png"
 PICTURE = ROOT / ".readme" / "site.png"
 BEGIN = "<!-- figures: written by tools/readme_figures.py from .readme/figures.json -->"
 END = "<!-- figures: end -->"
-SPHINX = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q", "-b", "html"]
 
 
 def count_tests() -> int:
@@ -61,7 +62,7 @@ def time_build() -> dict[str, Any]:
     """Seconds for a clean build, for a no-op rebuild, and per chapter executed."""
     with tempfile.TemporaryDirectory() as work:
         env = {**os.environ, "LOSSLAB_BUILD_DIR": work}
-        command = [*SPHINX, "-d", f"{work}/doctrees", str(ROOT / "docs"), f"{work}/html"]
+        command = sphinx_command("-q", "-d", f"{work}/doctrees", str(ROOT / "docs"), f"{work}/html")
         seconds = []
         for _ in range(2):
             start = time.perf_counter()
@@ -153,7 +154,7 @@ def render_block(figures: dict[str, Any]) -> str:
         [
             BEGIN,
             "",
-            f"- **{figures['tests']:,}** tests and doctests (`nox -s tests`).",
+            f"- Over **{figures['tests'] // 50 * 50:,}** tests and doctests (`nox -s tests`).",
             f"- Clean build of the book, every chapter executed: **{build['clean_seconds']} s**; "
             f"a rebuild with nothing changed: **{build['noop_seconds']} s**. Chapter execution: "
             f"{chapters}.",

@@ -27,7 +27,9 @@ import sys
 import time
 from pathlib import Path
 
-SPHINX = [sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-b", "html"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from sphinx_strict import sphinx_command  # noqa: E402 (needs the path above)
+
 # The measured cells of reference/status.html: a timestamp and a duration per chapter.
 MEASURED = re.compile(r"<td><p>\d{4}-\d\d-\d\d \d\d:\d\d</p></td>|<td><p>\d+\.\d+</p></td>")
 PROBE = "import socket; socket.create_connection(('pypi.org', 443), timeout=5)"
@@ -49,7 +51,7 @@ def check_isolated(wrap) -> None:
 def sphinx(docs: Path, place: Path, *flags: str) -> tuple[dict[str, str], list[str]]:
     """The environment and command of a build into `place`, with its own execution cache."""
     env = {**os.environ, "LOSSLAB_BUILD_DIR": str(place)}
-    return env, [*SPHINX, *flags, "-d", str(place / "doctrees"), str(docs), str(place / "html")]
+    return env, sphinx_command(*flags, "-d", str(place / "doctrees"), str(docs), str(place / "html"))
 
 
 def build(docs: Path, place: Path, wrap, *, clean: bool) -> float:
