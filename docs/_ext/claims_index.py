@@ -33,7 +33,7 @@ def load_claims(path: Path = REGISTRY) -> list[dict[str, Any]]:
 def table_row(claim: dict[str, Any]) -> str:
     """One MyST table row for `claim`."""
     if claim["status"] == "planned":
-        cells = [f"planned, in {claim['chapter']}", "-", "-"]
+        cells = [f"planned, in {{doc}}`/chapters/{claim['chapter']}`", "-", "-"]
     else:
         cells = [
             ", ".join(f"{{ref}}`{label}`" for label in claim["sections"]),
