@@ -16,6 +16,10 @@ typeset as an error, or an image that did not load. The search page must find th
 One line is printed per page, then every failure and a summary; the exit status is 0 when all
 passed, 1 when anything failed and 2 when the check could not run.
 
+Throughout, ``browser`` is the running browser and ``origin`` the origin of the local server.
+Each ``inspect_*`` function (and ``wait_for_math``) takes a loaded Playwright page and a list
+of problems, appends to the list what it finds wrong, and returns a short detail for the report.
+
 Playwright is imported inside the functions that drive the browser: pytest's
 ``--doctest-modules`` imports this file in sessions that do not install Playwright.
 """
@@ -272,10 +276,6 @@ def visit(
 
     Parameters
     ----------
-    browser : Browser
-        The running browser.
-    origin : str
-        The origin of the local server.
     name : str
         The URL of the page relative to the site root, quoted, with its query if any.
     inspect : callable
@@ -319,17 +319,7 @@ def visit(
 def wait_for_math(page: Page, problems: list[str]) -> int:
     """Wait for MathJax and check that it typeset every math element without error.
 
-    Parameters
-    ----------
-    page : Page
-        A loaded page.
-    problems : list of str
-        Where problems are appended.
-
-    Returns
-    -------
-    int
-        The number of math elements (class ``math``) on the page.
+    Returns the number of math elements (class ``math``) on the page.
     """
     count = page.locator(".math").count()
     if count == 0:
@@ -348,20 +338,7 @@ def wait_for_math(page: Page, problems: list[str]) -> int:
 
 
 def inspect_content(page: Page, problems: list[str]) -> str:
-    """Check the math and the images of a page.
-
-    Parameters
-    ----------
-    page : Page
-        A loaded page.
-    problems : list of str
-        Where problems are appended.
-
-    Returns
-    -------
-    str
-        The counts of math elements and images.
-    """
+    """Check the math and the images of a page; return their counts."""
     math = wait_for_math(page, problems)
     # Web fonts (MathJax's included) load after layout; a missing one fails as a request.
     page.evaluate("() => document.fonts.ready.then(() => undefined)")
@@ -375,22 +352,7 @@ def inspect_content(page: Page, problems: list[str]) -> str:
 
 
 def inspect_search(term: str, page: Page, problems: list[str]) -> str:
-    """Check that the search page found a term.
-
-    Parameters
-    ----------
-    term : str
-        The search term, already in the page's query.
-    page : Page
-        The loaded search page.
-    problems : list of str
-        Where problems are appended.
-
-    Returns
-    -------
-    str
-        The number of results.
-    """
+    """Check that the search page, with `term` already in its query, found it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     try:
@@ -416,25 +378,9 @@ def inspect_screenshot(
     *,
     full_page: bool = False,
 ) -> str:
-    """Check a page like `inspect_content` and save a screenshot of it.
+    """Check a page like `inspect_theme`, then save a screenshot of it to `path`.
 
-    Parameters
-    ----------
-    path : Path
-        Where to write the PNG; its directory is created if needed.
-    scheme : {"light", "dark"}
-        The colour scheme the page must show.
-    page : Page
-        The loaded page.
-    problems : list of str
-        Where problems are appended.
-    full_page : bool
-        Capture the whole page rather than the 1280x800 viewport.
-
-    Returns
-    -------
-    str
-        The colour scheme and where the screenshot went.
+    With `full_page` the whole page is captured rather than the 1280x800 viewport.
     """
     detail = inspect_theme(scheme, page, problems)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -449,10 +395,6 @@ def screenshot(
 
     Parameters
     ----------
-    browser : Browser
-        The running browser.
-    origin : str
-        The origin of the local server.
     target : str
         The page, relative to the site root, with an optional ``#anchor`` to scroll to.
     path : Path
@@ -481,10 +423,6 @@ def check_page(
 
     Parameters
     ----------
-    browser : Browser
-        The running browser.
-    origin : str
-        The origin of the local server.
     name : str
         The page, relative to the site root.
     mode : {"dark"} or None
@@ -510,22 +448,7 @@ def check_page(
 
 
 def inspect_theme(scheme: Literal["light", "dark"], page: Page, problems: list[str]) -> str:
-    """Check a page like `inspect_content`, and that it shows the expected colour scheme.
-
-    Parameters
-    ----------
-    scheme : {"light", "dark"}
-        The colour scheme the page must show.
-    page : Page
-        The loaded page.
-    problems : list of str
-        Where problems are appended.
-
-    Returns
-    -------
-    str
-        The counts of math elements and images.
-    """
+    """Check a page like `inspect_content`, and that it shows the colour `scheme`."""
     detail = inspect_content(page, problems)
     theme = page.evaluate("() => document.documentElement.dataset.theme")
     if theme != scheme:
