@@ -1,7 +1,8 @@
 """Every workflow of losslab is a nox session; `nox -l` lists them.
 
 Each session installs exactly the dependency groups it needs from `uv.lock` (never a fresh
-resolution), so a build today and a build next year use the same versions. Plain `nox` runs lint,
+resolution), so a build today and a build next year use the same versions; `package` alone
+resolves afresh, as a user's `pip install` would. Plain `nox` runs lint,
 package, tests, docs, site and proof.
 """
 
