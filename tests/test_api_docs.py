@@ -41,15 +41,10 @@ def _public_objects():
 
 
 def _public_names():
-    """Every name of every ``__all__``, constants and aliases included, with its module."""
-    names = []
-    for module in MODULES:
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            home = getattr(obj, "__module__", module.__name__)
-            if not (inspect.isfunction(obj) or inspect.isclass(obj)) or home == module.__name__:
-                names.append((module.__name__, name))
-    return names
+    """Every name of every ``__all__``, constants, aliases and re-exports included."""
+    return [
+        (module.__name__, name) for module in MODULES for name in getattr(module, "__all__", ())
+    ]
 
 
 PUBLIC = _public_objects()

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-from sphinx_strict import sphinx_command  # noqa: E402 (needs the path above)
+from sphinx_strict import sphinx_command
 
 # The measured cells of reference/status.html: a timestamp and a duration per chapter.
 MEASURED = re.compile(r"<td><p>\d{4}-\d\d-\d\d \d\d:\d\d</p></td>|<td><p>\d+\.\d+</p></td>")
@@ -51,7 +51,8 @@ def check_isolated(wrap) -> None:
 def sphinx(docs: Path, place: Path, *flags: str) -> tuple[dict[str, str], list[str]]:
     """The environment and command of a build into `place`, with its own execution cache."""
     env = {**os.environ, "LOSSLAB_BUILD_DIR": str(place)}
-    return env, sphinx_command(*flags, "-d", str(place / "doctrees"), str(docs), str(place / "html"))
+    command = sphinx_command(*flags, "-d", str(place / "doctrees"), str(docs), str(place / "html"))
+    return env, command
 
 
 def build(docs: Path, place: Path, wrap, *, clean: bool) -> float:
