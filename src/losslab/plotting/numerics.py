@@ -1,0 +1,83 @@
+"""The figure of the chapter *Computing costs from logits*: accuracy over all of float64."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from losslab.plotting._style import COLORS, _figure, _shown, _signed_log, _ulp_axis
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from losslab.experiments.numerics import AccuracySweep, MarginSweep
+
+
+def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Figure:
+    """Two panels: log_sigmoid over the float64 range, and the top log_softmax entry by margin.
+
+    Examples
+    --------
+    >>> from losslab.experiments.numerics import accuracy_sweep, margin_sweep
+    >>> fig = plot_numerics_accuracy(accuracy_sweep(100), margin_sweep([1.0, 100.0]))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['logit x (each side: |x| from the smallest subnormal to the largest float)',
+     'margin of the largest logit over the other']
+    """
+    fig, (left, right) = _figure(2)
+
+    x = _signed_log(accuracy.x)
+    left.scatter(
+        x,
+        _shown(accuracy.errors["naive log_sigmoid"]),
+        s=4,
+        color=COLORS["naive"],
+        marker="x",
+        linewidths=0.8,
+        label="log(1 / (1 + exp(-x)))",
+        alpha=0.7,
+        rasterized=True,
+        zorder=3,  # on top: where it is exact, it hides the blue points rather than hiding under
+    )
+    left.scatter(
+        x,
+        _shown(accuracy.errors["log_sigmoid"]),
+        s=4,
+        color=COLORS["losslab"],
+        label="losslab.log_sigmoid",
+        alpha=0.6,
+        rasterized=True,
+    )
+    ticks = [-1e300, -1e100, -1.0, -1e-100, 1e-100, 1.0, 1e100, 1e300]
+    left.set_xticks(_signed_log(np.array(ticks)), [f"{t:.0e}".replace("e+00", "") for t in ticks])
+    left.tick_params(axis="x", labelsize=7, labelrotation=45)
+    left.set_xlabel("logit x (each side: |x| from the smallest subnormal to the largest float)")
+    left.set_title("log sigmoid(x) over every binade of float64", fontsize=10)
+    _ulp_axis(left)
+    left.legend(loc="center right", fontsize=8, markerscale=3)
+
+    m = margins.margins
+    right.plot(
+        m, _shown(margins.errors["naive"]), color=COLORS["naive"], lw=1.5, label="log(softmax(a))"
+    )
+    right.plot(
+        m,
+        _shown(margins.errors["shifted"]),
+        color=COLORS["shifted"],
+        lw=1.5,
+        label="(a - max) - log(sum(exp(a - max)))",
+    )
+    right.plot(
+        m,
+        _shown(margins.errors["log_softmax"]),
+        color=COLORS["losslab"],
+        lw=1.5,
+        label="losslab.log_softmax",
+    )
+    right.set_xscale("log")
+    right.set_xlabel("margin of the largest logit over the other")
+    right.set_title("largest entry of log softmax([margin, 0])", fontsize=10)
+    _ulp_axis(right)
+    right.legend(loc="center left", fontsize=8)
+    return fig
