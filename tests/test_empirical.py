@@ -171,7 +171,8 @@ def test_log_q_equals_q_and_survives_where_q_underflows():
     log_q = scipy.special.log_softmax(logits, axis=1)
     np.testing.assert_allclose(cross_entropy(p, log_q=log_q), cross_entropy(p, q), rtol=1e-13)
     np.testing.assert_allclose(kl_divergence(p, log_q=log_q), kl_divergence(p, q), rtol=1e-10)
-    # e^-1000 is 0 in float64: from q the cost is inf, from log q it is the exact 1000 (to 1 ulp).
+    # e^-1000 is 0 in float64: from q the cost is inf; from log q it is exactly 1000, as the true
+    # value 1000 + e^-1000 lies far closer to 1000 than half an ulp.
     assert cross_entropy([0.0, 1.0], log_q=log_softmax([0.0, -1000.0])) == 1000.0
     with np.errstate(under="ignore"):
         assert cross_entropy([0.0, 1.0], scipy.special.softmax([0.0, -1000.0])) == np.inf

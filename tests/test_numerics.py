@@ -3,6 +3,7 @@
 import math
 import warnings
 
+import mpmath
 import numpy as np
 import pytest
 import scipy.special
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import losslab
-from losslab import log_sigmoid, log_softmax, logsumexp, numerics, softplus
+from losslab import log_sigmoid, log_softmax, logsumexp, numerics, sigmoid, softplus
 from losslab.reference import (
     exact,
     exact_log_sigmoid,
@@ -75,6 +76,13 @@ def test_elementwise_exact_at_landmarks(x):
     assert ulp_error([log_sigmoid(x)], [exact_log_sigmoid(x)])[0] <= 1.0
 
 
+def test_sigmoid_keeps_tiny_values():
+    z = np.array([-700.0, -40.0, 0.0, 40.0])
+    with mpmath.workprec(200):
+        exact_values = [1 / (1 + mpmath.exp(-mpmath.mpf(v))) for v in z]
+    assert ulp_error(sigmoid(z), exact_values).max() <= 1.5
+
+
 def test_logsumexp_within_1_5_ulp_times_condition():
     for row in logit_rows(400, seed=3):
         kappa = logsumexp_condition(row)
@@ -129,6 +137,7 @@ def test_elementwise_non_finite():
     x = np.array([-np.inf, np.inf, np.nan])
     np.testing.assert_array_equal(softplus(x), [0.0, np.inf, np.nan])
     np.testing.assert_array_equal(log_sigmoid(x), [-np.inf, 0.0, np.nan])
+    np.testing.assert_array_equal(sigmoid(x), [0.0, 1.0, np.nan])
 
 
 ROWS_WITH_NON_FINITE = [
@@ -167,6 +176,8 @@ def test_dtypes_and_scalars():
     assert softplus(np.float32(1.0)).dtype == np.float32
     assert softplus(np.array([1, 2])).dtype == np.float64
     assert log_sigmoid(np.array([True])).dtype == np.float64
+    assert sigmoid(np.float32(1.0)).dtype == np.float32
+    assert isinstance(sigmoid(1), np.float64)
     assert log_softmax(np.ones(3, dtype=np.float16)).dtype == np.float16
     assert isinstance(logsumexp([1.0, 2.0]), np.float64)
     assert softplus(np.empty((0, 3))).shape == (0, 3)
@@ -183,7 +194,8 @@ def test_axis_is_honoured():
 
 
 def test_public_api():
-    assert set(losslab.__all__) >= {"log_sigmoid", "softplus", "logsumexp", "log_softmax"}
+    assert numerics.__all__ == ["log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softplus"]
+    assert all(getattr(losslab, name) is getattr(numerics, name) for name in numerics.__all__)
 
 
 # --- bad input ----------------------------------------------------------------------------------
@@ -192,9 +204,9 @@ BAD_TYPES = ["1.0", np.array([1 + 1j]), np.array([object()]), np.array([1.0], dt
 
 
 @pytest.mark.parametrize("bad", BAD_TYPES, ids=["str", "complex", "object", "longdouble"])
-@pytest.mark.parametrize("function", [softplus, log_sigmoid, logsumexp, log_softmax])
+@pytest.mark.parametrize("function", [softplus, log_sigmoid, sigmoid, logsumexp, log_softmax])
 def test_non_real_input_is_a_type_error_naming_the_argument(function, bad):
-    name = "x" if function in (softplus, log_sigmoid) else "a"
+    name = {softplus: "x", log_sigmoid: "x", sigmoid: "logits"}.get(function, "a")
     with pytest.raises(TypeError, match=rf"^{name} must hold real numbers"):
         function(bad)
 
@@ -222,6 +234,95 @@ def test_logsumexp_empty_axis_is_rejected_but_log_softmax_is_empty():
         logsumexp(np.zeros((3, 0)))
     assert log_softmax(np.zeros((3, 0))).shape == (3, 0)
     assert logsumexp(np.zeros((0, 3))).shape == (0,)
+
+
+# --- log_softmax at one class per row -----------------------------------------------------------
+
+
+def _with_non_finite_rows(a, rng):
+    """`a` with some entries -inf, +inf and nan: rows of every kind scipy has a convention for."""
+    a = a.copy()
+    where = rng.random(a.shape)
+    a[where < 0.05] = -np.inf
+    a[(where >= 0.05) & (where < 0.07)] = np.inf
+    a[(where >= 0.07) & (where < 0.08)] = np.nan
+    return a
+
+
+@pytest.mark.parametrize(
+    "shape", [(4, 5, 6), (70_000, 2), (3, 40_000), (7,)], ids=["3d", "long", "wide", "1d"]
+)
+def test_log_softmax_at_an_index_is_the_full_result_bit_for_bit(shape):
+    rng = np.random.default_rng(9)
+    finite = rng.normal(0, 30, shape)
+    for a in (finite, _with_non_finite_rows(finite, rng)):
+        for axis in range(-a.ndim, a.ndim):
+            classes = np.moveaxis(a, axis, -1)
+            index = rng.integers(0, classes.shape[-1], classes.shape[:-1])
+            full = log_softmax(a, axis=axis)
+            picked = np.squeeze(np.take_along_axis(full, np.expand_dims(index, axis), axis), axis)
+            got = log_softmax(a, axis=axis, index=index)
+            assert np.shape(got) == index.shape
+            assert np.asarray(got).tobytes() == picked.tobytes()
+
+
+def test_log_softmax_at_an_index_within_2_ulp_of_mpmath():
+    rng = np.random.default_rng(10)
+    for row in logit_rows(200, seed=6):
+        exact_row = exact_log_softmax(row)
+        k = int(rng.integers(row.size))
+        got = log_softmax(row, index=k)
+        assert isinstance(got, np.float64)
+        assert ulp_error([got], [exact_row[k]])[0] <= 2.0
+        every = log_softmax(np.broadcast_to(row, (row.size, row.size)), index=np.arange(row.size))
+        assert ulp_error(every, exact_row).max() <= 2.0
+
+
+def test_log_softmax_index_broadcasts_and_keeps_the_dtype():
+    a = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_array_equal(log_softmax(a, index=2), log_softmax(a)[:, 2])
+    np.testing.assert_array_equal(log_softmax(a, axis=0, index=np.uint8(1)), log_softmax(a, 0)[1])
+    assert log_softmax(a.astype(np.float16), index=[0, 1, 2, 0]).dtype == np.float16
+    assert log_softmax(np.zeros((0, 3)), index=np.zeros(0, dtype=int)).shape == (0,)
+    assert log_softmax(np.zeros((0, 0)), index=np.zeros(0, dtype=int)).shape == (0,)
+
+
+BAD_INDICES = [
+    (np.zeros((2, 3)), [0.0, 1.0], TypeError, r"^index must hold integers; got dtype float64"),
+    (np.zeros((2, 3)), [True, False], TypeError, r"^index must hold integers; got dtype bool"),
+    (np.zeros((2, 3)), "1", TypeError, r"^index must hold integers; got dtype <U1"),
+    (
+        np.zeros((2, 3)),
+        [0, 3],
+        ValueError,
+        r"^index must be a class in 0..2 along the axis of a; got 3",
+    ),
+    (
+        np.zeros((2, 3)),
+        -1,
+        ValueError,
+        r"^index must be a class in 0..2 along the axis of a; got -1",
+    ),
+    (
+        np.zeros((2, 0)),
+        [0, 0],
+        ValueError,
+        r"^index must be a class along the axis of a, which has length 0",
+    ),
+    (np.zeros((2, 3)), [0, 1, 2], ValueError, r"^index \(3,\) does not broadcast to \(2,\)"),
+    (np.zeros((2, 3)), [[0], [0, 1]], ValueError, r"^index must be a rectangular array"),
+]
+
+
+@pytest.mark.parametrize(("a", "index", "error", "message"), BAD_INDICES)
+def test_bad_index_is_rejected_naming_the_argument(a, index, error, message):
+    with pytest.raises(error, match=message):
+        log_softmax(a, index=index)
+
+
+def test_index_is_keyword_only():
+    with pytest.raises(TypeError):
+        log_softmax(np.zeros((1, 2)), -1, [0])
 
 
 # --- identities (hypothesis) ------------------------------------------------------------------

@@ -32,12 +32,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from losslab.numerics import (
-    _as_real,
-    _finish,
-    _reduction_axis,
-    _require,
-    _require_normalised,
+from losslab._arrays import (
+    FloatArray,
+    as_real,
+    broadcast,
+    finish,
+    reduction_axis,
+    require,
+    require_normalised,
 )
 
 __all__ = [
@@ -50,7 +52,6 @@ __all__ = [
     "kl_divergence",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Model = npt.ArrayLike | Callable[[npt.NDArray[Any]], npt.ArrayLike]
 
@@ -63,12 +64,12 @@ def _log_distribution(
     """Check that `arr` holds probability vectors along `axis` (or their logs); return the logs."""
     with np.errstate(invalid="ignore"):  # nan fails the comparison, and so the check
         ok = arr <= 0 if is_log else (arr >= 0) & (arr <= 1)
-    _require(ok, name, "log-probabilities (<= 0)" if is_log else "probabilities in [0, 1]", arr)
+    require(ok, name, "log-probabilities (<= 0)" if is_log else "probabilities in [0, 1]", arr)
     # exp of a very negative log-probability underflows to its correctly rounded value, and the
     # log of a probability 0 is -inf: neither flag carries information.
     with np.errstate(under="ignore", divide="ignore"):
         probs, logs = (np.exp(arr), arr) if is_log else (arr, np.log(arr))
-    _require_normalised(probs, name, axis, dtype)
+    require_normalised(probs, name, axis, dtype)
     return logs
 
 
@@ -79,15 +80,10 @@ def _prepare(
     if (q is None) == (log_q is None):
         raise TypeError("give exactly one of q and log_q")
     name = "q" if log_q is None else "log_q"
-    p_arr, p_dtype = _as_real(p, "p")
-    other, other_dtype = _as_real(q if log_q is None else log_q, name)
-    try:
-        p_arr, other = np.broadcast_arrays(p_arr, other)
-    except ValueError:
-        raise ValueError(
-            f"shapes do not broadcast: p {p_arr.shape}, {name} {other.shape}"
-        ) from None
-    ax = _reduction_axis(p_arr, axis, "p")
+    p_arr, p_dtype = as_real(p, "p")
+    other, other_dtype = as_real(q if log_q is None else log_q, name)
+    p_arr, other = broadcast(p=p_arr, **{name: other})
+    ax = reduction_axis(p_arr, axis, "p")
     _log_distribution(p_arr, "p", ax, p_dtype, is_log=False)
     logs = _log_distribution(other, name, ax, other_dtype, is_log=log_q is not None)
     return p_arr, (other if log_q is None else None), logs, ax, np.result_type(p_dtype, other_dtype)
@@ -138,10 +134,10 @@ def entropy(p: npt.ArrayLike, axis: int = -1) -> Any:
     ...
     ValueError: p must be normalised (sum 1 along axis 0); got 0.75
     """
-    arr, dtype = _as_real(p, "p")
-    ax = _reduction_axis(arr, axis, "p")
+    arr, dtype = as_real(p, "p")
+    ax = reduction_axis(arr, axis, "p")
     log_p = _log_distribution(arr, "p", ax, dtype, is_log=False)
-    return _finish(np.asarray(_minus_sum_p_log(arr, log_p, ax)), dtype)
+    return finish(np.asarray(_minus_sum_p_log(arr, log_p, ax)), dtype)
 
 
 def cross_entropy(
@@ -185,14 +181,14 @@ def cross_entropy(
     >>> from losslab import log_softmax
     >>> from losslab.empirical import cross_entropy
     >>> float(cross_entropy([0.5, 0.5], [0.25, 0.75]))  # (log 4 + log 4/3) / 2
-    0.8369882167858358
+    0.836988216786
     >>> float(cross_entropy([0.0, 1.0], log_q=log_softmax([0.0, -800.0])))  # q_1 = e^-800
     800.0
     >>> float(cross_entropy([0.5, 0.5], [1.0, 0.0]))
     inf
     """
     p_arr, _, log_q_arr, ax, dtype = _prepare(p, q, log_q, axis)
-    return _finish(np.asarray(_minus_sum_p_log(p_arr, log_q_arr, ax)), dtype)
+    return finish(np.asarray(_minus_sum_p_log(p_arr, log_q_arr, ax)), dtype)
 
 
 def kl_divergence(
@@ -231,7 +227,7 @@ def kl_divergence(
     --------
     >>> from losslab.empirical import kl_divergence
     >>> float(kl_divergence([0.5, 0.5], [0.25, 0.75]))  # log(4/3) / 2 + log(2/3) / 2
-    0.14384103622589045
+    0.143841036226
     >>> float(kl_divergence([0.3, 0.7], [0.3, 0.7])), float(kl_divergence([0.5, 0.5], [1.0, 0.0]))
     (0.0, inf)
     >>> kl_divergence([0.5, 0.5], [0.5, 0.5], log_q=[-0.7, -0.7])
@@ -248,7 +244,7 @@ def kl_divergence(
             near = (p_arr <= 2 * q_arr) & (q_arr <= 2 * p_arr)  # p - q exact here (Sterbenz)
             log_ratio = np.where(near, np.log1p((p_arr - q_arr) / q_arr), log_ratio)
     divergence = -_minus_sum_p_log(p_arr, log_ratio, ax)
-    return _finish(np.maximum(divergence, 0.0), dtype)
+    return finish(np.maximum(divergence, 0.0), dtype)
 
 
 def _points(data: npt.ArrayLike, name: str) -> tuple[npt.NDArray[Any], bool]:
@@ -265,7 +261,7 @@ def _points(data: npt.ArrayLike, name: str) -> tuple[npt.NDArray[Any], bool]:
             f"got shape {arr.shape}"
         )
     if arr.dtype.kind == "f":
-        _require(~np.isnan(arr), name, "numbers, not nan", arr)
+        require(~np.isnan(arr), name, "numbers, not nan", arr)
         arr = arr + 0.0  # -0.0 + 0.0 is +0.0: the two zeros are one point, stored one way
     return arr.reshape(len(arr), -1), arr.ndim == 2
 
@@ -358,7 +354,7 @@ class Empirical:
             )
         # sum_s count_s f(s) / N is the sum of f over the samples, repeats grouped, over N.
         total = np.tensordot(self.counts, values.astype(np.float64), axes=1)
-        return _finish(np.asarray(total / self.n), _FLOAT64)
+        return finish(np.asarray(total / self.n), _FLOAT64)
 
     def sample(self, size: int, rng: np.random.Generator | int | None = None) -> npt.NDArray[Any]:
         r"""Draw `size` points from :math:`\hat p`: training points, with replacement.
@@ -448,7 +444,7 @@ class Empirical:
         position[codes[: len(rows)]] = np.arange(len(rows))
         found = position[codes[len(rows) :]]
         probs = np.where(found >= 0, self.probabilities[found], 0.0)
-        return _finish(probs.reshape(shape), _FLOAT64)
+        return finish(probs.reshape(shape), _FLOAT64)
 
 
 def _frozen(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -511,7 +507,7 @@ class EmpiricalConditional:
     Examples
     --------
     >>> data = empirical_conditional(x=[0, 0, 1, 1, 1], y=[0, 1, 1, 1, 0])
-    >>> data.counts.tolist(), data.conditional.tolist()
+    >>> data.counts.tolist(), data.conditional.tolist()  # exact: one division, count / row total
     ([[1, 1], [1, 2]], [[0.5, 0.5], [0.3333333333333333, 0.6666666666666666]])
     """
 
@@ -547,7 +543,8 @@ class EmpiricalConditional:
 
         Examples
         --------
-        >>> empirical_conditional([[0.0], [0.0], [1.0]], [0, 1, 1]).joint.tolist()
+        >>> data = empirical_conditional([[0.0], [0.0], [1.0]], [0, 1, 1])
+        >>> data.joint.tolist()  # exact: each entry is one correctly rounded division, count / N
         [[0.3333333333333333, 0.3333333333333333], [0.0, 0.3333333333333333]]
         """
         return self.counts / self.n
@@ -604,9 +601,9 @@ class EmpiricalConditional:
         >>> table = np.array([[0.5, 0.5], [0.25, 0.75]])  # q(y | x) for x = 0 and x = 1
         >>> rows = table[[0, 0, 1, 1, 1]]  # the model's output on each pair
         >>> float(-np.mean(np.log(rows[np.arange(5), [0, 1, 1, 1, 0]])))  # the mean over pairs
-        0.6695905734286687
+        0.669590573429
         >>> data.nll(q=rows), data.nll(q=lambda x: table[x])
-        (0.6695905734286686, 0.6695905734286686)
+        (0.669590573429, 0.669590573429)
         >>> data.nll(q=lambda x: np.array([[1.0, 0.0], [0.5, 0.5]]))  # q(1 | 0) = 0
         inf
         """
@@ -614,7 +611,7 @@ class EmpiricalConditional:
         if model is None or (q is not None and log_q is not None):
             raise TypeError("give exactly one of q and log_q")
         per_pair = not callable(model)
-        arr, dtype = _as_real(model(self.inputs) if callable(model) else model, name)
+        arr, dtype = as_real(model(self.inputs) if callable(model) else model, name)
         shape = (self.n if per_pair else len(self.inputs), self.classes)
         if arr.shape != shape:
             what = "pair" if per_pair else "distinct input"
@@ -689,7 +686,7 @@ def empirical_conditional(
     values = labels.astype(np.float64)
     with np.errstate(invalid="ignore"):  # nan fails the comparisons, and so the check
         ok = (values >= 0) & (values == np.floor(values)) & np.isfinite(values)
-    _require(ok, "y", "integer labels >= 0", values)
+    require(ok, "y", "integer labels >= 0", values)
     k = int(values.max()) + 1
     if classes is not None:
         if isinstance(classes, bool) or not isinstance(classes, int | np.integer):

@@ -1,8 +1,10 @@
-"""Exact log-domain primitives: log_sigmoid, softplus, logsumexp and log_softmax.
+"""Exact log-domain primitives (log_sigmoid, softplus, logsumexp, log_softmax) and the sigmoid.
 
-Every cost in losslab is computed from logits through these four functions. They are exact over
-the whole float64 range, subnormals included: the error stays within about one ulp of the true
-value (``losslab.reference`` holds the mpmath reference that tests and benchmarks measure against).
+Every cost in losslab is computed from logits through the four log-domain functions. They are
+exact over the whole float64 range, subnormals included: the error stays within about one ulp of
+the true value (``losslab.reference`` holds the mpmath reference that tests and benchmarks measure
+against). The sigmoid, a probability rather than a log, is here too: gradients and networks need
+it, and it shares the first device below.
 
 Two devices do the work:
 
@@ -21,23 +23,23 @@ row of only ``-inf`` gives ``-inf``; ``log_softmax`` returns nan where the resul
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["log_sigmoid", "log_softmax", "logsumexp", "softplus"]
+from losslab._arrays import (
+    FloatArray,
+    as_real,
+    blockwise,
+    finish,
+    finite_row_blocks,
+    log1p_exp_neg_abs,
+    reduction_axis,
+    round_once,
+)
 
-FloatArray = npt.NDArray[np.float64]
-
-# Elements per block of the elementwise functions: the temporaries of one block stay in the L2
-# cache, so the cheap passes (abs, maximum, add) run at cache speed instead of memory speed.
-_BLOCK = 1 << 13
-# Elements per block of rows in the reductions: larger, since a block costs about twenty numpy
-# calls whose fixed overhead must be spread over enough elements.
-_ROW_BLOCK = 1 << 16
+__all__ = ["log_sigmoid", "log_softmax", "logsumexp", "sigmoid", "softplus"]
 
 # Whether long double carries at least 64 significand bits (x87 extended or IEEE quad: Linux and
 # BSD on x86 and aarch64). Where it is just double (Windows, macOS on arm64) the reductions fall
@@ -48,81 +50,14 @@ _EXTENDED = np.finfo(np.longdouble).nmant >= 63
 _TINY_REST = 2.0**-960
 
 
-def _as_real(x: Any, name: str) -> tuple[FloatArray, np.dtype[Any]]:
-    """Return `x` as a float64 array and the dtype the result should have.
-
-    Integers and booleans give float64 results; float16 and float32 are computed in float64 and
-    rounded back once at the end, which is more accurate than computing in the narrow type.
-    """
-    try:
-        arr = np.asarray(x)
-    except ValueError as exc:  # ragged nested sequences
-        raise ValueError(f"{name} must be a rectangular array of real numbers: {exc}") from None
-    kind, size = arr.dtype.kind, arr.dtype.itemsize
-    if kind not in "biuf" or (kind == "f" and size > 8):
-        raise TypeError(
-            f"{name} must hold real numbers of at most float64 precision; got dtype {arr.dtype}"
-        )
-    result_dtype = arr.dtype if kind == "f" else np.dtype(np.float64)
-    return arr.astype(np.float64, copy=False), result_dtype
-
-
-def _finish(out: FloatArray, dtype: np.dtype[Any]) -> Any:
-    """Cast to the caller's dtype and unwrap 0-d results to numpy scalars, like a ufunc."""
-    if out.dtype != dtype:
-        out = out.astype(dtype)
-    return out[()] if out.ndim == 0 else out
-
-
-def _log1p_exp_neg_abs(x: FloatArray, out: FloatArray) -> FloatArray:
-    """Write ``log1p(exp(-|x|))`` into `out`: the one transcendental core of softplus.
-
-    The exponent ``-|x|`` is never positive, so nothing overflows; and ``log1p`` takes ``u`` without
-    forming ``1 + u``, which would round away every digit of ``u`` below 1.1e-16. No branch is
-    needed anywhere in the float64 range: beyond ``|x| = 37``, ``log1p(u)`` simply returns ``u``.
-    """
-    np.abs(x, out=out)
-    np.negative(out, out=out)
-    # exp(-|x|) underflows to subnormals and then to 0 below -708; that *is* the correctly
-    # rounded result, so the underflow flag carries no information here.
-    with np.errstate(under="ignore"):
-        np.exp(out, out=out)
-        np.log1p(out, out=out)
-    return out
-
-
-def _blockwise(
-    kernel: Callable[..., None], *arrays: npt.NDArray[Any], shape: tuple[int, ...] | None = None
-) -> FloatArray:
-    """Evaluate an elementwise `kernel` over cache-sized blocks of its broadcast arguments.
-
-    ``kernel(*blocks, out=...)`` writes into `out`; its arguments are flat blocks of the arrays,
-    or the arrays themselves where they hold one element (a scalar scale stays a scalar). The
-    temporaries of one block stay in cache, so a kernel of a dozen numpy passes costs little
-    more than its transcendental functions.
-    """
-    shape = np.broadcast_shapes(*(a.shape for a in arrays)) if shape is None else shape
-    flats = [
-        a.reshape(())
-        if a.size == 1
-        else np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1)
-        for a in arrays
-    ]
-    out = np.empty(shape, dtype=np.float64).reshape(-1)
-    for start in range(0, out.size, _BLOCK):
-        stop = start + _BLOCK
-        kernel(*(f if f.ndim == 0 else f[start:stop] for f in flats), out=out[start:stop])
-    return out.reshape(shape)
-
-
 def _softplus_kernel(x: FloatArray, out: FloatArray) -> None:
-    core = _log1p_exp_neg_abs(x, np.empty_like(out))
+    core = log1p_exp_neg_abs(x, np.empty_like(out))
     np.maximum(x, 0.0, out=out)
     out += core
 
 
 def _log_sigmoid_kernel(x: FloatArray, out: FloatArray) -> None:
-    core = _log1p_exp_neg_abs(x, np.empty_like(out))
+    core = log1p_exp_neg_abs(x, np.empty_like(out))
     np.minimum(x, 0.0, out=out)
     out -= core
 
@@ -174,8 +109,8 @@ def softplus(x: npt.ArrayLike) -> Any:
     ...
     TypeError: x must hold real numbers of at most float64 precision; got dtype <U3
     """
-    arr, dtype = _as_real(x, "x")
-    return _finish(_blockwise(_softplus_kernel, arr, shape=arr.shape), dtype)
+    arr, dtype = as_real(x, "x")
+    return finish(blockwise(_softplus_kernel, arr, shape=arr.shape), dtype)
 
 
 def log_sigmoid(x: npt.ArrayLike) -> Any:
@@ -215,55 +150,59 @@ def log_sigmoid(x: npt.ArrayLike) -> Any:
     The identity ``log_sigmoid(x) - log_sigmoid(-x) = x`` holds even where sigmoid rounds to 1:
 
     >>> float(log_sigmoid(-1000.0)), float(log_sigmoid(40.0))
-    (-1000.0, -4.248354255291589e-18)
+    (-1000.0, -4.24835425529e-18)
     >>> log_sigmoid(np.array([1 + 2j]))
     Traceback (most recent call last):
     ...
     TypeError: x must hold real numbers of at most float64 precision; got dtype complex128
     """
-    arr, dtype = _as_real(x, "x")
-    return _finish(_blockwise(_log_sigmoid_kernel, arr, shape=arr.shape), dtype)
+    arr, dtype = as_real(x, "x")
+    return finish(blockwise(_log_sigmoid_kernel, arr, shape=arr.shape), dtype)
 
 
-def _reduction_axis(arr: npt.NDArray[Any], axis: Any, name: str = "a") -> int:
-    """Validate `axis` of the array argument `name` for a reduction; make it non-negative."""
-    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
-        raise TypeError(f"axis must be an integer; got {axis!r}")
-    if arr.ndim == 0:
-        raise ValueError(f"{name} must have at least one dimension to reduce over; got a 0-d array")
-    if not -arr.ndim <= axis < arr.ndim:
-        raise ValueError(f"axis {axis} is out of range for {name} of dimension {arr.ndim}")
-    return int(axis) % arr.ndim
+def sigmoid(logits: npt.ArrayLike) -> Any:
+    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, without overflow.
 
+    Computed as :math:`1 / (1 + e^{-z})` for :math:`z \ge 0` and as :math:`e^{z} / (1 + e^{z})`
+    below, so the exponential never overflows and tiny values keep full relative precision. For
+    a cost or its log, use :func:`log_sigmoid`, which stays exact where the sigmoid underflows.
 
-def _require(ok: Any, name: str, expected: str, values: npt.NDArray[Any]) -> None:
-    """Raise ValueError naming `name` and the first offending value unless `ok` holds everywhere."""
-    ok = np.broadcast_to(ok, np.shape(values))
-    if not ok.all():
-        raise ValueError(f"{name} must be {expected}; got {float(values[~ok].ravel()[0])!r}")
+    Parameters
+    ----------
+    logits : array_like
+        Real numbers.
 
+    Returns
+    -------
+    numpy.ndarray or numpy.float64
+        :math:`\sigma(z)` in [0, 1], elementwise, of the input's floating dtype (float64 for
+        integers); a scalar for scalar input. ``sigmoid(-inf) = 0``, ``sigmoid(inf) = 1``, nan
+        stays nan.
 
-def _require_normalised(
-    probs: npt.NDArray[Any], name: str, axis: int, dtype: np.dtype[Any]
-) -> None:
-    """Raise ValueError unless `probs` sums to 1 along `axis`.
+    Raises
+    ------
+    TypeError
+        If `logits` is not real-valued or is wider than float64.
 
-    Probabilities normalised in their own precision are off by a few of its ulps, so the
-    tolerance is the square root of the epsilon of `dtype`, the caller's floating type.
+    See Also
+    --------
+    log_sigmoid : ``log(sigmoid(z))``, finite where ``sigmoid(z)`` underflows to 0.
+
+    Examples
+    --------
+    >>> from losslab.numerics import sigmoid
+    >>> sigmoid([0.0, 2.0])
+    array([0.5       , 0.88079708])
+    >>> float(sigmoid(-800.0))  # e^-800 underflows; 1/(1 + e^800) would overflow first
+    0.0
+    >>> float(sigmoid(-700.0))
+    9.85967654376e-305
     """
-    total = probs.sum(axis=axis)
-    tolerance = math.sqrt(np.finfo(dtype).eps)
-    _require(abs(total - 1) <= tolerance, name, f"normalised (sum 1 along axis {axis})", total)
-
-
-def _round(x: Any) -> FloatArray:
-    """Round a long double result once to float64.
-
-    Tiny values become subnormals or 0, which is the correct rounding: the underflow flag is
-    ignored.
-    """
+    z, dtype = as_real(logits, "logits")
     with np.errstate(under="ignore"):
-        return np.asarray(x, dtype=np.float64)
+        e = np.exp(-np.abs(z))
+        out = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return finish(out, dtype)
 
 
 def _two_diff(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -280,6 +219,7 @@ def _two_diff(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
     return d, err
 
 
+# Shown in the book (chapters/numerics.md): how the reductions stay exact.
 def _lse_parts(a: FloatArray, m: FloatArray) -> tuple[FloatArray, FloatArray, Any]:
     """The parts of logsumexp along the last axis of `a`, whose row maxima `m` are finite.
 
@@ -314,23 +254,6 @@ def _lse_parts(a: FloatArray, m: FloatArray) -> tuple[FloatArray, FloatArray, An
             np.put_along_axis(exact, top[tiny], 0.0, axis=-1)
             rest[tiny] = np.sum(exact, axis=-1, keepdims=True)
         return hi, lo, np.log1p(rest)
-
-
-def _finite_row_blocks(row_max: FloatArray, length: int) -> Iterator[Any]:
-    """Index the rows with a finite maximum, a cache-sized block of rows at a time.
-
-    Blocks keep the dozen temporaries of a reduction in cache; rows with a non-finite maximum
-    are skipped, as their answers need no arithmetic.
-    """
-    step = max(1, _ROW_BLOCK // length)
-    finite = np.isfinite(row_max)
-    if finite.all():
-        for start in range(0, row_max.size, step):
-            yield slice(start, start + step)
-    else:
-        indices = np.flatnonzero(finite)
-        for start in range(0, indices.size, step):
-            yield indices[start : start + step]
 
 
 def logsumexp(a: npt.ArrayLike, axis: int = -1) -> Any:
@@ -378,21 +301,21 @@ def logsumexp(a: npt.ArrayLike, axis: int = -1) -> Any:
     >>> import numpy as np
     >>> from losslab import logsumexp
     >>> float(logsumexp([0.0, 0.0]))
-    0.6931471805599453
+    0.69314718056
     >>> logsumexp([[1000.0, 1000.0], [-1000.0, -1000.0]])
     array([1000.69314718, -999.30685282])
 
     A rest smaller than the ulp of the maximum is not lost (``log(sum(exp(a)))`` gives 0 here):
 
     >>> float(logsumexp([0.0, -50.0]))
-    1.9287498479639178e-22
+    1.92874984796e-22
     >>> logsumexp(np.zeros((2, 0)))
     Traceback (most recent call last):
     ...
     ValueError: logsumexp over an empty axis: a has shape (2, 0) and axis 1 has no elements
     """
-    arr, dtype = _as_real(a, "a")
-    ax = _reduction_axis(arr, axis)
+    arr, dtype = as_real(a, "a")
+    ax = reduction_axis(arr, axis)
     if arr.shape[ax] == 0:
         raise ValueError(
             f"logsumexp over an empty axis: a has shape {arr.shape} and axis {ax} has no elements"
@@ -403,12 +326,37 @@ def logsumexp(a: npt.ArrayLike, axis: int = -1) -> Any:
     # A row whose maximum is not finite already has its answer in m, as in scipy: nan (np.max
     # propagates it), +inf, or -inf for a row of only -inf.
     out = m[:, 0].copy()
-    for block in _finite_row_blocks(out, flat.shape[1]):
-        out[block] = _round(m[block] + _lse_parts(flat[block], m[block])[2])[:, 0]
-    return _finish(out.reshape(rows.shape[:-1]), dtype)
+    for block in finite_row_blocks(out, flat.shape[1]):
+        out[block] = round_once(m[block] + _lse_parts(flat[block], m[block])[2])[:, 0]
+    return finish(out.reshape(rows.shape[:-1]), dtype)
 
 
-def log_softmax(a: npt.ArrayLike, axis: int = -1) -> Any:
+def _class_picks(index: Any, batch: tuple[int, ...], classes: int) -> npt.NDArray[np.intp]:
+    """Validate the `index` argument of log_softmax; return it as one column of row-major picks."""
+    try:
+        arr = np.asarray(index)
+    except ValueError:  # ragged nested sequences
+        raise ValueError("index must be a rectangular array of integers") from None
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"index must hold integers; got dtype {arr.dtype}")
+    outside = (arr < 0) | (arr >= classes)
+    if outside.any() and classes == 0:
+        raise ValueError("index must be a class along the axis of a, which has length 0")
+    if outside.any():
+        raise ValueError(
+            f"index must be a class in 0..{classes - 1} along the axis of a; "
+            f"got {arr[outside].ravel()[0]}"
+        )
+    try:
+        arr = np.broadcast_to(arr, batch)
+    except ValueError:
+        raise ValueError(
+            f"index {arr.shape} does not broadcast to {batch}, the shape of a without its axis"
+        ) from None
+    return arr.reshape(-1, 1).astype(np.intp, copy=False)
+
+
+def log_softmax(a: npt.ArrayLike, axis: int = -1, *, index: npt.ArrayLike | None = None) -> Any:
     r"""Logarithm of the softmax along an axis, :math:`a_i - \mathrm{lse}(a)`, exact in every entry.
 
     The usual ``a - logsumexp(a)`` returns exactly 0 for the largest entry once the margin to the
@@ -423,21 +371,28 @@ def log_softmax(a: npt.ArrayLike, axis: int = -1) -> Any:
         Real numbers (the logits), at least one-dimensional.
     axis : int, optional
         The axis that holds the classes (default: the last).
+    index : array_like of int, optional
+        One class per row: integers in ``0..n-1``, n the length of `axis`, of the shape of `a`
+        without `axis` (or broadcastable to it). Given, only the entries at these classes are
+        returned, each bit for bit as in the full result, which is never formed. With integer
+        labels, ``-log_softmax(logits, index=labels)`` is the categorical cost.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray or numpy.float64
         The log-probabilities, same shape as `a`; ``exp`` of them sums to 1 along `axis`. An
         axis of length 0 gives an empty result. Non-finite entries follow scipy: ``-inf`` logits
         give ``-inf``; entries whose value would be ``inf - inf`` are nan (a row with ``+inf``,
-        or a row of only ``-inf``); nan propagates to its row.
+        or a row of only ``-inf``); nan propagates to its row. Given `index`, the entries it
+        picks, of the shape of `a` without `axis`: a scalar for one-dimensional `a`.
 
     Raises
     ------
     TypeError
-        If `a` is not real-valued or `axis` is not an integer.
+        If `a` is not real-valued, `axis` is not an integer, or `index` does not hold integers.
     ValueError
-        If `a` is 0-d or `axis` is out of range.
+        If `a` is 0-d, `axis` is out of range, an entry of `index` is not a class of `axis`, or
+        the shape of `index` does not broadcast to that of `a` without `axis`.
 
     Examples
     --------
@@ -450,47 +405,39 @@ def log_softmax(a: npt.ArrayLike, axis: int = -1) -> Any:
 
     >>> log_softmax([50.0, 0.0])
     array([-1.92874985e-22, -5.00000000e+01])
+
+    One entry per row, at the given classes (the cost of labels is its negative):
+
+    >>> log_softmax([[0.0, np.log(3.0)], [50.0, 0.0]], index=[1, 0])
+    array([-2.87682072e-01, -1.92874985e-22])
     >>> log_softmax([1.0, 2.0], axis=1)
     Traceback (most recent call last):
     ...
     ValueError: axis 1 is out of range for a of dimension 1
+    >>> log_softmax([[1.0, 2.0]], index=[2])
+    Traceback (most recent call last):
+    ...
+    ValueError: index must be a class in 0..1 along the axis of a; got 2
     """
-    arr, dtype = _as_real(a, "a")
-    ax = _reduction_axis(arr, axis)
+    arr, dtype = as_real(a, "a")
+    ax = reduction_axis(arr, axis)
     rows = np.moveaxis(arr, ax, -1)
+    picks = None if index is None else _class_picks(index, rows.shape[:-1], rows.shape[-1])
     if rows.shape[-1] == 0:
-        return _finish(np.empty(arr.shape), dtype)
+        return finish(np.empty(arr.shape if picks is None else rows.shape[:-1]), dtype)
     flat = rows.reshape(-1, rows.shape[-1])
     m = np.max(flat, axis=1, keepdims=True)
     # Rows with a nan, a +inf or only -inf: plain a - max(a) gives scipy's answers (nan for
     # inf - inf and for nan rows, -inf for the other entries of a row holding +inf). The finite
     # rows are overwritten below.
     with np.errstate(invalid="ignore"):
-        out = flat - m
-    for block in _finite_row_blocks(m[:, 0], flat.shape[1]):
+        out = flat - m if picks is None else np.take_along_axis(flat, picks, axis=1) - m
+    for block in finite_row_blocks(m[:, 0], flat.shape[1]):
         hi, lo, log_rest = _lse_parts(flat[block], m[block])
-        out[block] = _round(hi + (lo - log_rest))
-    return _finish(np.moveaxis(out.reshape(rows.shape), -1, ax), dtype)
-
-
-def _log_softmax_at(arr: FloatArray, labels: npt.NDArray[np.intp], axis: int) -> FloatArray:
-    """``log_softmax(arr, axis)`` at one index per row, without the other entries.
-
-    `labels` has the shape of `arr` without `axis` and valid indices; the categorical cost of
-    labels needs only these entries, so the final rounding runs on one entry per row.
-    """
-    rows = np.moveaxis(arr, axis, -1)
-    flat = rows.reshape(-1, rows.shape[-1])
-    picks = labels.reshape(-1, 1)
-    m = np.max(flat, axis=1, keepdims=True)
-    with np.errstate(invalid="ignore"):  # non-finite rows, as in log_softmax
-        out = (np.take_along_axis(flat, picks, axis=1) - m)[:, 0]
-    for block in _finite_row_blocks(m[:, 0], flat.shape[1]):
-        hi, lo, log_rest = _lse_parts(flat[block], m[block])
-        at = picks[block]
-        picked = np.take_along_axis(hi, at, axis=1) + (
-            np.take_along_axis(lo, at, axis=1) - log_rest
-        )
-        out[block] = _round(picked)[:, 0]
-    result: FloatArray = out.reshape(rows.shape[:-1])
-    return result
+        if picks is not None:  # the final rounding runs on the picked entry of each row only
+            hi = np.take_along_axis(hi, picks[block], axis=1)
+            lo = np.take_along_axis(lo, picks[block], axis=1)
+        out[block] = round_once(hi + (lo - log_rest))
+    if picks is not None:
+        return finish(out.reshape(rows.shape[:-1]), dtype)
+    return finish(np.moveaxis(out.reshape(rows.shape), -1, ax), dtype)
