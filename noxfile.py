@@ -16,7 +16,7 @@ import sys
 import nox
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent / "tools"))
-from sphinx_strict import STRICT_FLAGS  # noqa: E402 (needs the path above)
+from sphinx_strict import STRICT_FLAGS
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"

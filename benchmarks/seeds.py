@@ -14,7 +14,7 @@ import numpy as np
 
 from losslab import bernoulli_nll, bernoulli_nll_grad
 from losslab.nets import MLP, Params
-from losslab.optim import gradient_descent
+from losslab.optim import gradient_descent, mean_cost
 
 #: The network, data and schedule of the comparison: XOR-like data, a small tanh network.
 SIZES = (2, 8, 1)
@@ -37,14 +37,8 @@ class SeedsRow:
 
 
 def _train(net: MLP, start: Params, x: np.ndarray, y: np.ndarray) -> Params:
-    def loss_and_grad(params: Params) -> tuple[np.ndarray, Params]:
-        logits, cache = net.forward(params, x)
-        z = logits[..., 0]
-        loss = np.mean(bernoulli_nll(y, z), axis=-1)
-        d_z = np.asarray(bernoulli_nll_grad(y, z)) / y.size
-        return loss, net.backward(params, cache, d_z[..., None])
-
-    return gradient_descent(loss_and_grad, start, steps=STEPS, step_size=0.5).final
+    objective = mean_cost(net, x, y, bernoulli_nll, bernoulli_nll_grad)
+    return gradient_descent(objective, start, steps=STEPS, step_size=0.5, keep="final").final
 
 
 def measure(seeds: int, seed: int) -> SeedsRow:

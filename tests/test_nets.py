@@ -1,20 +1,15 @@
-"""losslab.nets and losslab.optim: backpropagation against finite differences, batched seeds
-against a loop, and gradient descent against hand computation."""
+"""losslab.nets: backpropagation against finite differences, and batched seeds against a loop."""
 
 import numpy as np
 import pytest
 
 from losslab import categorical_nll, categorical_nll_grad
 from losslab.nets import MLP
-from losslab.optim import gradient_descent
+from losslab.optim import mean_cost
 
 
 def loss_and_grads(net, params, x, labels):
-    logits, cache = net.forward(params, x)
-    n = labels.shape[-1]
-    loss = categorical_nll(labels, logits).mean(axis=-1)
-    d_logits = categorical_nll_grad(labels, logits) / n
-    return loss, net.backward(params, cache, d_logits)
+    return mean_cost(net, x, labels, categorical_nll, categorical_nll_grad)(params)
 
 
 @pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu"])
@@ -87,32 +82,3 @@ def test_relu_units_that_are_off_pass_no_gradient():
 def test_bad_networks_are_rejected(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MLP(**kwargs)
-
-
-def test_momentum_follows_the_heavy_ball_recursion():
-    def loss_and_grad(params):
-        ((w, b),) = params
-        return float(w[0, 0] ** 2 / 2), ((w.copy(), np.zeros_like(b)),)
-
-    start = ((np.array([[1.0]]), np.zeros(1)),)
-    path = gradient_descent(loss_and_grad, start, steps=3, step_size=0.1, momentum=0.5)
-    w, v, expected = 1.0, 0.0, [1.0]
-    for _ in range(3):
-        v = 0.5 * v - 0.1 * w
-        w = w + v
-        expected.append(w)
-    assert [p[0][0][0, 0] for p in path.params] == pytest.approx(expected, rel=1e-15)
-    assert start[0][0][0, 0] == 1.0  # the start is not modified
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"steps": -1, "step_size": 0.1}, "steps must be >= 0"),
-        ({"steps": 1, "step_size": -0.1}, "step_size must be positive"),
-        ({"steps": 1, "step_size": 0.1, "momentum": 1.0}, r"momentum must be in \[0, 1\)"),
-    ],
-)
-def test_bad_descent_settings_are_rejected(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        gradient_descent(lambda p: (0.0, p), (), **kwargs)

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from losslab.likelihoods import sigmoid
+from losslab.numerics import sigmoid
 
 __all__ = ["MLP", "Params"]
 

@@ -1,35 +1,51 @@
-"""Gradient descent, with optional momentum, that keeps the whole trajectory.
+"""Gradient descent with optional momentum, and the mean cost of a network as its objective.
 
-The parameters are any tuple of ``(W, b)`` pairs (:data:`losslab.nets.Params`); with a leading
-seed axis on every array, one call trains every seed at once, each on its own loss.
+The parameters are one array, or a tuple of arrays and of such tuples, nested as deep as needed:
+the ``(W, b)`` pairs of :data:`losslab.nets.Params` are one such tuple, a plain weight vector
+another. With a leading seed axis on every array, one call trains every seed at once, each on its
+own loss. A descent keeps every iterate by default; it can instead record every k-th step, keep
+only the final parameters, and stop early once a predicate on the iterate holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeAlias, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from losslab.nets import Params
+from losslab.nets import MLP, Params
 
-__all__ = ["Trajectory", "gradient_descent"]
+__all__ = ["Trajectory", "gradient_descent", "mean_cost"]
 
 Array = npt.NDArray[np.float64]
+#: What gradient descent can move: one array, or a tuple of arrays and of such tuples.
+Parameters: TypeAlias = Array | tuple["Parameters", ...]
+P = TypeVar("P", bound=Parameters)
+#: A training objective of a network: parameters to the loss (one per seed) and its gradient.
 LossAndGrad = Callable[[Params], tuple[npt.ArrayLike, Params]]
+#: A per-sample cost or its derivative: ``cost(targets, outputs)``.
+Cost = Callable[[Any, Array], Any]
 
 
 @dataclass(frozen=True)
-class Trajectory:
-    """Every iterate of a descent, the start included, and the loss at each.
+class Trajectory(Generic[P]):
+    """The recorded steps of a descent, the loss at each, and the kept iterates.
+
+    The recorded steps are 0 (the start), every `record_every`-th step, and the last step taken,
+    which is `steps` unless the descent stopped early.
 
     Attributes
     ----------
+    steps : numpy.ndarray
+        The step numbers recorded, ascending, shape (R,).
     losses : numpy.ndarray
-        The loss at every iterate, shape (steps + 1,) or (steps + 1, S).
+        The loss at each recorded step, shape (R,) or (R, S) with S seeds.
     params : tuple
-        Every iterate's parameters, the start first.
+        The parameters at each recorded step (``keep="all"``), or only at the last
+        (``keep="final"``).
 
     Examples
     --------
@@ -39,15 +55,16 @@ class Trajectory:
     ...     return float(w[0, 0] ** 2 + b[0] ** 2), ((2 * w, 2 * b),)
     >>> start = ((np.array([[3.0]]), np.array([1.0])),)
     >>> path = gradient_descent(quadratic, start, steps=3, step_size=0.25)
-    >>> path.losses.tolist()
-    [10.0, 2.5, 0.625, 0.15625]
+    >>> path.steps.tolist(), path.losses.tolist()
+    ([0, 1, 2, 3], [10.0, 2.5, 0.625, 0.15625])
     """
 
+    steps: npt.NDArray[np.int64]
     losses: Array
-    params: tuple[Params, ...] = field(repr=False)
+    params: tuple[P, ...] = field(repr=False)
 
     @property
-    def final(self) -> Params:
+    def final(self) -> P:
         """The last iterate.
 
         Examples
@@ -61,47 +78,84 @@ class Trajectory:
         return self.params[-1]
 
 
+def _combine(function: Callable[..., Array], *trees: Parameters) -> Parameters:
+    """Apply `function` to the matching arrays of parameter trees of one structure."""
+    if isinstance(trees[0], np.ndarray):
+        return function(*trees)
+    parts = cast(tuple[tuple[Parameters, ...], ...], trees)
+    return tuple(_combine(function, *leaves) for leaves in zip(*parts, strict=True))
+
+
 def gradient_descent(
-    loss_and_grad: LossAndGrad,
-    start: Params,
+    loss_and_grad: Callable[[P], tuple[npt.ArrayLike, P]],
+    start: P,
     *,
     steps: int,
     step_size: float,
     momentum: float = 0.0,
-) -> Trajectory:
-    r"""Run ``steps`` steps of (heavy-ball) gradient descent from `start`.
+    record_every: int = 1,
+    keep: Literal["all", "final"] = "all",
+    until: Callable[[P], bool | np.bool_] | None = None,
+) -> Trajectory[P]:
+    r"""Run up to ``steps`` steps of (heavy-ball) gradient descent from `start`.
 
     .. math:: v_{t+1} = \mu v_t - \eta \nabla J(\theta_t), \qquad \theta_{t+1} = \theta_t + v_{t+1}
+
+    Without momentum the step is :math:`\theta_{t+1} = \theta_t - \eta \nabla J(\theta_t)`.
 
     Parameters
     ----------
     loss_and_grad : callable
         Maps parameters to the loss (a float, or one per seed) and its gradient, with the
         structure of the parameters.
-    start : tuple
-        The initial parameters, ``(W, b)`` pairs as from :meth:`losslab.nets.MLP.init`; not
-        modified.
+    start : numpy.ndarray or tuple
+        The initial parameters: one array, or a tuple of arrays and of such tuples, such as the
+        ``(W, b)`` pairs of :meth:`losslab.nets.MLP.init`; not modified.
     steps : int
-        Number of steps (>= 0).
+        The largest number of steps (>= 0).
     step_size : float
         The learning rate :math:`\eta > 0`.
     momentum : float, optional
         :math:`\mu` in [0, 1); 0 is plain gradient descent.
+    record_every : int, optional
+        Record the loss (and, with ``keep="all"``, the iterate) at every `record_every`-th step
+        (>= 1), besides the start and the last step.
+    keep : {"all", "final"}, optional
+        Keep the iterates of every recorded step, or only the final iterate: the losses are
+        recorded either way, and ``"final"`` needs memory for one iterate only.
+    until : callable, optional
+        A predicate on the iterate, called at every step before the step is taken (the start
+        included): the descent stops at the first iterate for which it is true. With a seed
+        axis it decides for all seeds together.
 
     Returns
     -------
     Trajectory
-        ``steps + 1`` iterates and their losses (shape ``(steps + 1,)``, or ``(steps + 1, S)``
-        per seed).
+        The recorded steps, their losses (shape ``(R,)``, or ``(R, S)`` per seed) and the kept
+        iterates.
 
     Raises
     ------
     ValueError
-        If `steps` is negative, `step_size` not positive, or `momentum` outside [0, 1).
+        If `steps` is negative, `step_size` not positive, `momentum` outside [0, 1),
+        `record_every` below 1, or `keep` neither ``"all"`` nor ``"final"``.
 
     Examples
     --------
-    >>> gradient_descent(lambda p: (0.0, p), (), steps=1, step_size=0.0)
+    On :math:`J(w) = w^2` with the step 1/4 each step halves ``w``:
+
+    >>> import numpy as np
+    >>> def square(w):
+    ...     return float(w[0] ** 2), 2 * w
+    >>> path = gradient_descent(square, np.array([3.0]), steps=10, step_size=0.25,
+    ...                         record_every=4, keep="final")
+    >>> path.steps.tolist(), len(path.params), path.final.tolist()
+    ([0, 4, 8, 10], 1, [0.0029296875])
+    >>> path = gradient_descent(square, np.array([3.0]), steps=100, step_size=0.25,
+    ...                         until=lambda w: w[0] < 0.1)
+    >>> int(path.steps[-1]), path.final.tolist()  # 3 / 2**5 is the first value below 0.1
+    (5, [0.09375])
+    >>> gradient_descent(square, np.array([3.0]), steps=1, step_size=0.0)
     Traceback (most recent call last):
     ...
     ValueError: step_size must be positive; got 0.0
@@ -112,18 +166,104 @@ def gradient_descent(
         raise ValueError(f"step_size must be positive; got {step_size}")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum}")
-    params = tuple((w.copy(), b.copy()) for w, b in start)
-    velocity = tuple((np.zeros_like(w), np.zeros_like(b)) for w, b in params)
-    iterates, losses = [params], []
+    if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:
+        raise ValueError(f"record_every must be an integer >= 1; got {record_every!r}")
+    if keep not in ("all", "final"):
+        raise ValueError(f"keep must be 'all' or 'final'; got {keep!r}")
+    params = cast(P, _combine(np.copy, start))
+    velocity = _combine(np.zeros_like, params)
+    recorded: list[int] = []
+    losses: list[Array] = []
+    iterates: list[P] = []
     for t in range(steps + 1):
         loss, grads = loss_and_grad(params)
-        losses.append(np.asarray(loss, dtype=np.float64))
-        if t == steps:
+        last = t == steps or (until is not None and bool(until(params)))
+        if last or t % record_every == 0:
+            recorded.append(t)
+            losses.append(np.asarray(loss, dtype=np.float64))
+            if keep == "all" or last:
+                iterates.append(params)
+        if last:
             break
-        velocity = tuple(
-            (momentum * vw - step_size * gw, momentum * vb - step_size * gb)
-            for (vw, vb), (gw, gb) in zip(velocity, grads, strict=True)
-        )
-        params = tuple((w + vw, b + vb) for (w, b), (vw, vb) in zip(params, velocity, strict=True))
-        iterates.append(params)
-    return Trajectory(losses=np.stack(losses), params=tuple(iterates))
+        if momentum:
+            velocity = _combine(lambda v, g: momentum * v - step_size * g, velocity, grads)
+            params = cast(P, _combine(np.add, params, velocity))
+        else:
+            params = cast(P, _combine(lambda w, g: w - step_size * g, params, grads))
+    return Trajectory(
+        steps=np.array(recorded, dtype=np.int64), losses=np.stack(losses), params=tuple(iterates)
+    )
+
+
+def mean_cost(
+    net: MLP, x: npt.ArrayLike, y: npt.ArrayLike, cost: Cost, cost_grad: Cost
+) -> LossAndGrad:
+    """The mean cost of `net` over the samples ``(x, y)`` and its gradient: a training objective.
+
+    A network with one output hands the cost one number per sample (a logit, a mean), shape
+    ``(N,)``; a network with several outputs hands it each sample's output vector, shape
+    ``(N, outputs)``, as a categorical cost expects. With a seed axis on the parameters, the
+    outputs and the losses carry it too.
+
+    Parameters
+    ----------
+    net : losslab.nets.MLP
+        The network.
+    x : array_like
+        The inputs, shape ``(N, inputs)`` with N >= 1.
+    y : array_like
+        The targets, one per sample (first axis of length N), as `cost` takes them.
+    cost : callable
+        ``cost(y, outputs)``: the cost of every sample, shape ``(N,)`` (or ``(S, N)``); for
+        example :func:`losslab.bernoulli_nll`.
+    cost_grad : callable
+        ``cost_grad(y, outputs)``: its derivative with respect to the outputs, of their shape;
+        for example :func:`losslab.bernoulli_nll_grad`.
+
+    Returns
+    -------
+    callable
+        Maps the parameters of `net` to the mean cost (a 0-d array, or one per seed) and its
+        gradient, ``(dW, db)`` pairs shaped like the parameters; ready for
+        :func:`gradient_descent`.
+
+    Raises
+    ------
+    ValueError
+        If `x` is not ``(N, inputs)`` for the network's inputs, or `y` does not have N targets.
+
+    Examples
+    --------
+    A logistic model at zero weights predicts 1/2 for both samples:
+
+    >>> import numpy as np
+    >>> from losslab import bernoulli_nll, bernoulli_nll_grad
+    >>> from losslab.nets import MLP
+    >>> objective = mean_cost(MLP((1, 1)), [[0.0], [1.0]], [0.0, 1.0],
+    ...                       bernoulli_nll, bernoulli_nll_grad)
+    >>> loss, ((dw, db),) = objective(((np.zeros((1, 1)), np.zeros(1)),))
+    >>> round(float(loss), 6), dw.tolist(), db.tolist()  # ln 2; (1/2 - y) x / 2 summed
+    (0.693147, [[-0.25]], [0.0])
+    >>> mean_cost(MLP((2, 1)), [[0.0], [1.0]], [0.0, 1.0], bernoulli_nll, bernoulli_nll_grad)
+    Traceback (most recent call last):
+    ...
+    ValueError: x must have shape (N, 2) with N >= 1; got (2, 1)
+    """
+    inputs = np.asarray(x, dtype=np.float64)
+    targets = np.asarray(y)
+    if inputs.ndim != 2 or inputs.shape[1] != net.sizes[0] or inputs.shape[0] < 1:
+        raise ValueError(f"x must have shape (N, {net.sizes[0]}) with N >= 1; got {inputs.shape}")
+    n = inputs.shape[0]
+    if targets.ndim < 1 or targets.shape[0] != n:
+        raise ValueError(f"y must have one target per sample, {n}; got shape {targets.shape}")
+    one_output = net.sizes[-1] == 1
+
+    def loss_and_grad(params: Params) -> tuple[Array, Params]:
+        output, cache = net.forward(params, inputs)
+        z = output[..., 0] if one_output else output
+        loss: Array = np.mean(cost(targets, z), axis=-1)
+        d_z = np.asarray(cost_grad(targets, z))
+        d_output = (d_z[..., None] if one_output else d_z) / n
+        return loss, net.backward(params, cache, d_output)
+
+    return loss_and_grad

@@ -58,7 +58,7 @@ def exact_log_sigmoid(x: float) -> Mpf:
 
     Examples
     --------
-    >>> float(exact_log_sigmoid(0.0))
+    >>> float(exact_log_sigmoid(0.0))  # exact: 256 bits, rounded once
     -0.6931471805599453
     """
     return -exact_softplus(-float(x))
@@ -81,7 +81,7 @@ def exact_gaussian_nll(y: float, mean: float, scale: float) -> Mpf:
 
     Examples
     --------
-    >>> float(exact_gaussian_nll(0.0, 0.0, 1.0))
+    >>> float(exact_gaussian_nll(0.0, 0.0, 1.0))  # exact: 256 bits, rounded once
     0.9189385332046728
     """
     y_, m_, s_ = (_CTX.mpf(float(v)) for v in (y, mean, scale))
@@ -125,7 +125,7 @@ def exact_logsumexp(row: Iterable[float]) -> Mpf:
 
     Examples
     --------
-    >>> float(exact_logsumexp([0.0, -50.0]))
+    >>> float(exact_logsumexp([0.0, -50.0]))  # exact: 256 bits, rounded once
     1.9287498479639178e-22
     """
     _, top, log_rest = _top_and_log_rest(row)
@@ -137,7 +137,7 @@ def exact_log_softmax(row: Iterable[float]) -> list[Mpf]:
 
     Examples
     --------
-    >>> [float(v) for v in exact_log_softmax([50.0, 0.0])]
+    >>> [float(v) for v in exact_log_softmax([50.0, 0.0])]  # exact: 256 bits, rounded once
     [-1.9287498479639178e-22, -50.0]
     >>> float(exact_log_softmax([2000.0, 0.0])[0])
     -0.0
@@ -204,7 +204,7 @@ def exact(function: Callable[[float], Mpf], x: npt.ArrayLike) -> list[Mpf]:
 
     Examples
     --------
-    >>> [float(v) for v in exact(exact_softplus, [0.0, 1000.0])]
+    >>> [float(v) for v in exact(exact_softplus, [0.0, 1000.0])]  # exact: 256 bits, rounded once
     [0.6931471805599453, 1000.0]
     """
     return [function(float(v)) for v in np.asarray(x, dtype=np.float64).ravel()]

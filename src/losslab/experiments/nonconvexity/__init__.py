@@ -1,0 +1,115 @@
+"""Experiments of section 2.1: convex baselines, non-convex networks, and initialisation.
+
+Linear regression has a closed form; logistic regression and the linear SVM have convex losses,
+so gradient descent reaches the one optimum from any start; and even then, floating point can
+spoil a closed form (claims NC1-NC4). A network with a hidden layer is not convex: swapping two
+hidden units gives a second minimum, and the path between the two climbs (NC5). Gradient descent
+then ends where its start leads it (NC6, NC7), which is why initialisation matters: random
+weights break the symmetry, small ones avoid saturation (NC8), and non-negative biases keep ReLU
+units alive (NC9, NC10). The straight line from start to solution, and filter-normalised slices
+around the solution, show the landscape (EX4).
+"""
+
+from losslab.experiments.nonconvexity.convex import (
+    ACCURACY_LOST,
+    CLOSED_FORM_TOLERANCE,
+    MIN_DECADE_GROWTH,
+    SAME_OPTIMUM,
+    SINGULAR_CONDITION,
+    ClosedForm,
+    ConvexityChecks,
+    ManyStarts,
+    NormalEquations,
+    SeparableGrowth,
+    closed_form,
+    convexity_checks,
+    many_starts,
+    normal_equations,
+    separable_growth,
+)
+from losslab.experiments.nonconvexity.initialisation import (
+    ACTIVE_SHARE_TOLERANCE,
+    DEAD_DEEP_SHARE,
+    POSITIVE_BIAS_ACTIVE,
+    BornDead,
+    ReluBias,
+    born_dead,
+    relu_bias,
+)
+from losslab.experiments.nonconvexity.networks import (
+    CONSTANT_START_MOVES,
+    FINAL_SPREAD,
+    MIDPOINT_RISE,
+    PLATEAU_PROBABILITY_TOLERANCE,
+    PLATEAU_WITHIN,
+    SATURATED_SLOPE,
+    TWIN_AGREEMENT,
+    UNSATURATED_SLOPE,
+    XOR_INPUTS,
+    XOR_LABELS,
+    XOR_OUTCOME_SHARE,
+    XOR_PLATEAUS,
+    XOR_SOLVED,
+    PermutationProbe,
+    SymmetricInit,
+    XorRuns,
+    permutation_probe,
+    symmetric_init,
+    xor_runs,
+)
+from losslab.experiments.nonconvexity.slices import (
+    MONOTONE_SHARE,
+    NORMALIZED_GAP,
+    RAW_GAP,
+    Landscape,
+    landscape,
+)
+
+__all__ = [
+    "ACCURACY_LOST",
+    "ACTIVE_SHARE_TOLERANCE",
+    "CLOSED_FORM_TOLERANCE",
+    "CONSTANT_START_MOVES",
+    "DEAD_DEEP_SHARE",
+    "FINAL_SPREAD",
+    "MIDPOINT_RISE",
+    "MIN_DECADE_GROWTH",
+    "MONOTONE_SHARE",
+    "NORMALIZED_GAP",
+    "PLATEAU_PROBABILITY_TOLERANCE",
+    "PLATEAU_WITHIN",
+    "POSITIVE_BIAS_ACTIVE",
+    "RAW_GAP",
+    "SAME_OPTIMUM",
+    "SATURATED_SLOPE",
+    "SINGULAR_CONDITION",
+    "TWIN_AGREEMENT",
+    "UNSATURATED_SLOPE",
+    "XOR_INPUTS",
+    "XOR_LABELS",
+    "XOR_OUTCOME_SHARE",
+    "XOR_PLATEAUS",
+    "XOR_SOLVED",
+    "BornDead",
+    "ClosedForm",
+    "ConvexityChecks",
+    "Landscape",
+    "ManyStarts",
+    "NormalEquations",
+    "PermutationProbe",
+    "ReluBias",
+    "SeparableGrowth",
+    "SymmetricInit",
+    "XorRuns",
+    "born_dead",
+    "closed_form",
+    "convexity_checks",
+    "landscape",
+    "many_starts",
+    "normal_equations",
+    "permutation_probe",
+    "relu_bias",
+    "separable_growth",
+    "symmetric_init",
+    "xor_runs",
+]
