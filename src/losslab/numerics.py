@@ -165,7 +165,8 @@ def sigmoid(logits: npt.ArrayLike) -> Any:
 
     Computed as :math:`1 / (1 + e^{-z})` for :math:`z \ge 0` and as :math:`e^{z} / (1 + e^{z})`
     below, so the exponential never overflows and tiny values keep full relative precision. For
-    a cost or its log, use :func:`log_sigmoid`, which stays exact where the sigmoid underflows.
+    a cost or its log, use :func:`~losslab.log_sigmoid`, which stays exact where the sigmoid
+    underflows.
 
     Parameters
     ----------
@@ -186,7 +187,7 @@ def sigmoid(logits: npt.ArrayLike) -> Any:
 
     See Also
     --------
-    log_sigmoid : ``log(sigmoid(z))``, finite where ``sigmoid(z)`` underflows to 0.
+    losslab.log_sigmoid : ``log(sigmoid(z))``, finite where ``sigmoid(z)`` underflows to 0.
 
     Examples
     --------

@@ -21,12 +21,12 @@ from losslab.nets import MLP, Params
 __all__ = ["Trajectory", "gradient_descent", "mean_cost"]
 
 Array = npt.NDArray[np.float64]
-#: What gradient descent can move: one array, or a tuple of arrays and of such tuples.
+#: What gradient descent can move (one array, or a tuple of arrays and of such tuples).
 Parameters: TypeAlias = Array | tuple["Parameters", ...]
 P = TypeVar("P", bound=Parameters)
-#: A training objective of a network: parameters to the loss (one per seed) and its gradient.
+#: A training objective of a network, from parameters to the loss (one per seed) and gradient.
 LossAndGrad = Callable[[Params], tuple[npt.ArrayLike, Params]]
-#: A per-sample cost or its derivative: ``cost(targets, outputs)``.
+#: A per-sample cost or its derivative, called as ``cost(targets, outputs)``.
 Cost = Callable[[Any, Array], Any]
 
 

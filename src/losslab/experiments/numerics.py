@@ -62,8 +62,8 @@ MEDIAN_ULPS = 0.25
 NAIVE_WRONG_SHARE = 0.2
 #: losslab's log_softmax is within this many ulp of the exact value at every margin (EX3).
 LOG_SOFTMAX_ULPS = 2.0
-#: An error of at least this many ulp is as large as the value itself: a binade holds 2**52
-#: ulp. The max-shifted log_softmax reaches it at large margins (EX3).
+#: An error of at least this many ulp is as large as the value itself (a binade holds 2**52
+#: ulp); the max-shifted log_softmax reaches it at large margins (EX3).
 VALUE_SIZED_ULPS = 2.0**51
 T = TypeVar("T")
 R = TypeVar("R")

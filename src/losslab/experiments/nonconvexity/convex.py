@@ -24,14 +24,14 @@ CLOSED_FORM_TOLERANCE = 1e-12
 #: Runs of a convex descent end at one and the same optimum (NC3) when every final point lies
 #: within this distance of it.
 SAME_OPTIMUM = 1e-8
-#: On separable data the weight norm keeps growing (NC3): each tenfold increase of the step
-#: count adds at least this much to it, where a converging descent would add less and less.
+#: How much each tenfold increase of the step count adds at least to the weight norm on
+#: separable data (NC3), where a converging descent would add less and less.
 MIN_DECADE_GROWTH = 1.0
 #: A matrix is numerically singular in float64 when its condition number exceeds the reciprocal
 #: of the machine epsilon (NC4).
 SINGULAR_CONDITION = float(1 / np.finfo(np.float64).eps)
-#: The normal equations lose what ``lstsq`` keeps (NC4): their coefficient error is at least
-#: this many times that of ``lstsq``.
+#: The coefficient error of the normal equations is at least this many times that of
+#: ``lstsq``, which keeps what they lose (NC4).
 ACCURACY_LOST = 1e6
 
 

@@ -37,11 +37,11 @@ XOR_PLATEAUS = {
 XOR_SOLVED = 0.05
 #: A run counts as stalled on a plateau when its final mean cost is within this of the plateau.
 PLATEAU_WITHIN = 0.01
-#: On a plateau every predicted probability is within this of the plateau's pattern: 0 or 1 on
-#: the fitted points, 1/2 or 2/3 on the others.
+#: How far each predicted probability of a stalled network may lie from its plateau's pattern
+#: (0 or 1 on the fitted points, 1/2 or 2/3 on the others).
 PLATEAU_PROBABILITY_TOLERANCE = 0.05
-#: Gradient descent on XOR both succeeds and stalls (NC6): with weights of scale 1, the runs
-#: that solve it and the runs stalled at ln 2 / 2 each make up at least this share.
+#: The share of runs at weight scale 1 that at least solve XOR, and at least stall at ln 2 / 2,
+#: each: gradient descent both succeeds and stalls (NC6).
 XOR_OUTCOME_SHARE = 0.25
 #: A trained network and its twin with swapped hidden units have the same cost (NC5), up to
 #: this relative difference: the same terms, summed in another order.
@@ -52,10 +52,10 @@ MIDPOINT_RISE = 100
 #: The final costs of runs that differ only in their random start span at least this factor
 #: (NC7).
 FINAL_SPREAD = 100
-#: Small starting weights leave the tanh units unsaturated: their mean slope on XOR's inputs at
-#: the start is above this (NC7, NC8).
+#: The mean slope of the tanh units on XOR's inputs at the start is above this with small
+#: starting weights, which leave the units unsaturated (NC7, NC8).
 UNSATURATED_SLOPE = 0.95
-#: Large starting weights saturate the tanh units: their mean slope is below this (NC7, NC8).
+#: The mean slope of the tanh units is below this with large, saturating weights (NC7, NC8).
 SATURATED_SLOPE = 0.5
 #: From a constant start the first-layer weights still move, by more than this; only the
 #: symmetry between the hidden units never breaks (NC8).
