@@ -54,12 +54,13 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
-@nox.session
+@nox.session(reuse_venv=False)
 def package(session: nox.Session) -> None:
     """Install losslab alone into a clean environment and import every public module.
 
     ``pip install .`` resolves the runtime dependencies declared in pyproject.toml and nothing
-    else, so a module that imports an undeclared package fails here.
+    else, so a module that imports an undeclared package fails here. The environment is made
+    anew each time: a package left from an earlier install could hide a missing dependency.
     """
     session.install(str(ROOT))
     session.run("python", str(ROOT / "tests" / "package" / "check_imports.py"))
