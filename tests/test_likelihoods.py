@@ -156,12 +156,30 @@ def test_gaussian_within_3_ulp_times_condition():
         assert ulp_error([value], [exact])[0] <= 3 * max(1.0, kappa), args
 
 
-def test_gaussian_matches_scipy_and_extreme_inputs_stay_finite():
+@pytest.mark.parametrize(
+    ("cost", "grad", "density", "expected_grad"),
+    [
+        (gaussian_nll, gaussian_nll_grad, scipy.stats.norm, lambda y, m, s: (m - y) / s**2),
+        (laplace_nll, laplace_nll_grad, scipy.stats.laplace, lambda y, m, s: np.sign(m - y) / s),
+    ],
+    ids=["gaussian", "laplace"],
+)
+def test_location_scale_costs_match_scipy_and_their_closed_form_gradients(
+    cost, grad, density, expected_grad
+):
     rng = np.random.default_rng(42)
-    y, mean, scale = rng.normal(size=(3, 100))
+    y, loc, scale = rng.normal(size=(3, 100))
     scale = np.abs(scale) + 0.1
-    expected = -scipy.stats.norm.logpdf(y, loc=mean, scale=scale)
-    np.testing.assert_allclose(gaussian_nll(y, mean, scale), expected, rtol=1e-14)
+    expected = -density.logpdf(y, loc=loc, scale=scale)
+    np.testing.assert_allclose(cost(y, loc, scale), expected, rtol=1e-14)
+    np.testing.assert_allclose(grad(y, loc, scale), expected_grad(y, loc, scale), rtol=1e-15)
+    # Batches broadcast: one scale per column, one location per row.
+    grid = cost(y[:5, None], loc[None, :4], scale[:4])
+    assert grid.shape == (5, 4)
+    np.testing.assert_allclose(grid[2, 3], cost(y[2], loc[3], scale[3]), rtol=1e-15)
+
+
+def test_gaussian_extreme_inputs_stay_finite():
     # y - mean overflows, the standardised residual does not.
     value = gaussian_nll(1e308, -1e308, scale=1e300)
     assert value == pytest.approx(float(exact_gaussian_nll(1e308, -1e308, 1e300)), rel=1e-15)
@@ -214,16 +232,7 @@ def test_heteroscedastic_grad_matches_finite_differences(y, mean, raw):
     assert d_raw == pytest.approx(numeric_raw, rel=1e-5, abs=1e-6)
 
 
-# --- Laplace and Poisson ----------------------------------------------------------------------
-
-
-def test_laplace_matches_scipy_and_its_grad_the_sign():
-    rng = np.random.default_rng(51)
-    y, loc, scale = rng.normal(size=(3, 100))
-    scale = np.abs(scale) + 0.1
-    expected = -scipy.stats.laplace.logpdf(y, loc=loc, scale=scale)
-    np.testing.assert_allclose(laplace_nll(y, loc, scale), expected, rtol=1e-14)
-    np.testing.assert_array_equal(laplace_nll_grad(y, loc, scale), np.sign(loc - y) / scale)
+# --- Poisson ----------------------------------------------------------------------------------
 
 
 def test_poisson_matches_scipy_and_keeps_the_factorial():

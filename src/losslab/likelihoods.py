@@ -64,12 +64,21 @@ def _probability(y: npt.ArrayLike, name: str = "y") -> FloatArray:
     return arr
 
 
-def _positive_scale(scale: npt.ArrayLike) -> FloatArray:
+def _location_scale(
+    y: npt.ArrayLike, loc: npt.ArrayLike, scale: npt.ArrayLike, loc_name: str
+) -> tuple[FloatArray, FloatArray, FloatArray, np.dtype[Any]]:
+    """Check the arguments of a location-scale cost: target, location, scale, result dtype.
+
+    The three are returned unbroadcast; ``broadcast_shape`` of them has already succeeded.
+    """
     arr, _ = as_real(scale, "scale")
     with np.errstate(invalid="ignore"):
         # No silent clamp: a scale of 0 is a model that cannot be evaluated, not a tiny scale.
         require((arr > 0) & np.isfinite(arr), "scale", "positive and finite", arr)
-    return arr
+    target, _ = as_real(y, "y")
+    location, dtype = as_real(loc, loc_name)
+    broadcast_shape(y=target, **{loc_name: location}, scale=arr)
+    return target, location, arr, dtype
 
 
 def _count(y: npt.ArrayLike) -> FloatArray:
@@ -382,11 +391,8 @@ def gaussian_nll(y: npt.ArrayLike, mean: npt.ArrayLike, scale: npt.ArrayLike = 1
     ...
     ValueError: scale must be positive and finite; got 0.0
     """
-    s = _positive_scale(scale)
-    target, _ = as_real(y, "y")
-    mu, dtype = as_real(mean, "mean")
-    shape = broadcast_shape(y=target, mean=mu, scale=s)
-    return finish(blockwise(_gaussian_kernel, target, mu, s, shape=shape), dtype)
+    target, mu, s, dtype = _location_scale(y, mean, scale, "mean")
+    return finish(blockwise(_gaussian_kernel, target, mu, s), dtype)
 
 
 def _gaussian_kernel(y: FloatArray, mean: FloatArray, scale: FloatArray, out: FloatArray) -> None:
@@ -419,10 +425,7 @@ def gaussian_nll_grad(y: npt.ArrayLike, mean: npt.ArrayLike, scale: npt.ArrayLik
     ...
     ValueError: scale must be positive and finite; got -1.0
     """
-    s = _positive_scale(scale)
-    target, _ = as_real(y, "y")
-    mu, dtype = as_real(mean, "mean")
-    target, mu, s = broadcast(y=target, mean=mu, scale=s)
+    target, mu, s, dtype = _location_scale(y, mean, scale, "mean")
     with np.errstate(over="ignore", under="ignore"):
         return finish(-_standardized(target, mu, s) / s, dtype)
 
@@ -564,10 +567,7 @@ def laplace_nll(y: npt.ArrayLike, loc: npt.ArrayLike, scale: npt.ArrayLike = 1.0
     ...
     ValueError: scale must be positive and finite; got nan
     """
-    b = _positive_scale(scale)
-    target, _ = as_real(y, "y")
-    mu, dtype = as_real(loc, "loc")
-    target, mu, b = broadcast(y=target, loc=mu, scale=b)
+    target, mu, b, dtype = _location_scale(y, loc, scale, "loc")
     with np.errstate(over="ignore"):
         # log 2 + log b, not log(2 b): 2 b overflows for b above 9e307.
         return finish((np.log(2.0) + np.log(b)) + np.abs(_standardized(target, mu, b)), dtype)
@@ -595,10 +595,7 @@ def laplace_nll_grad(y: npt.ArrayLike, loc: npt.ArrayLike, scale: npt.ArrayLike 
     >>> laplace_nll_grad(0.0, [-3.0, 0.0, 1e-9], scale=2.0)
     array([-0.5,  0. ,  0.5])
     """
-    b = _positive_scale(scale)
-    target, _ = as_real(y, "y")
-    mu, dtype = as_real(loc, "loc")
-    target, mu, b = broadcast(y=target, loc=mu, scale=b)
+    target, mu, b, dtype = _location_scale(y, loc, scale, "loc")
     return finish(np.sign(mu - target) / b, dtype)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -165,36 +165,20 @@ def plot_landscape(result: Landscape) -> Figure:
     plane.set_title("filter-normalised plane", fontsize=10)
     middle = result.alphas.size // 2
     twin = f"twin (layers scaled by {result.twin_factor:g}, 1/{result.twin_factor:g})"
-    cuts.plot(
-        result.alphas,
-        result.raw[0][:, middle],
-        color=COLORS["naive"],
-        lw=1.8,
-        label="raw direction, network",
-    )
-    cuts.plot(
-        result.alphas,
-        result.raw[1][:, middle],
-        color=COLORS["shifted"],
-        lw=1.8,
-        ls="--",
-        label=f"raw direction, {twin}",
-    )
-    cuts.plot(
-        result.alphas,
-        result.normalized[0][:, middle],
-        color=COLORS["losslab"],
-        lw=2.6,
-        label="normalised, network",
-    )
-    cuts.plot(
-        result.alphas,
-        result.normalized[1][:, middle],
-        color="0.1",
-        lw=1.0,
-        ls=":",
-        label="normalised, twin",
-    )
+    # The two raw cuts differ; the two normalised ones coincide, so the twin's is drawn thin and
+    # dotted on top of the network's.
+    cuts_shown: list[tuple[np.ndarray, str, dict[str, Any]]] = [
+        (result.raw[0], "raw direction, network", {"color": COLORS["naive"], "lw": 1.8}),
+        (
+            result.raw[1],
+            f"raw direction, {twin}",
+            {"color": COLORS["shifted"], "lw": 1.8, "ls": "--"},
+        ),
+        (result.normalized[0], "normalised, network", {"color": COLORS["losslab"], "lw": 2.6}),
+        (result.normalized[1], "normalised, twin", {"color": "0.1", "lw": 1.0, "ls": ":"}),
+    ]
+    for costs, label, style in cuts_shown:
+        cuts.plot(result.alphas, costs[:, middle], label=label, **style)
     cuts.set_yscale("log")
     cuts.set_xlabel("alpha (beta = 0)")
     cuts.set_ylabel("mean cost (log scale)")

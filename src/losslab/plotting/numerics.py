@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,27 +28,21 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
     fig, (left, right) = _figure(2)
 
     x = _signed_log(accuracy.x)
-    left.scatter(
-        x,
-        _shown(accuracy.errors["naive log_sigmoid"]),
-        s=4,
-        color=COLORS["naive"],
-        marker="x",
-        linewidths=0.8,
-        label="log(1 / (1 + exp(-x)))",
-        alpha=0.7,
-        rasterized=True,
-        zorder=3,  # on top: where it is exact, it hides the blue points rather than hiding under
-    )
-    left.scatter(
-        x,
-        _shown(accuracy.errors["log_sigmoid"]),
-        s=4,
-        color=COLORS["losslab"],
-        label="losslab.log_sigmoid",
-        alpha=0.6,
-        rasterized=True,
-    )
+    # The naive points go on top: where they are exact, they hide the blue points rather than
+    # hiding under them.
+    naive: dict[str, Any] = {
+        "color": COLORS["naive"],
+        "marker": "x",
+        "linewidths": 0.8,
+        "alpha": 0.7,
+        "zorder": 3,
+    }
+    shown: list[tuple[str, str, dict[str, Any]]] = [
+        ("naive log_sigmoid", "log(1 / (1 + exp(-x)))", naive),
+        ("log_sigmoid", "losslab.log_sigmoid", {"color": COLORS["losslab"], "alpha": 0.6}),
+    ]
+    for key, label, style in shown:
+        left.scatter(x, _shown(accuracy.errors[key]), s=4, label=label, rasterized=True, **style)
     ticks = [-1e300, -1e100, -1.0, -1e-100, 1e-100, 1.0, 1e100, 1e300]
     left.set_xticks(_signed_log(np.array(ticks)), [f"{t:.0e}".replace("e+00", "") for t in ticks])
     left.tick_params(axis="x", labelsize=7, labelrotation=45)
