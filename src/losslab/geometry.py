@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.nets import Params
 
 __all__ = [
@@ -26,12 +27,11 @@ __all__ = [
     "unflatten",
 ]
 
-Array = npt.NDArray[np.float64]
-Loss = Callable[[Array], float]
-Gradient = Callable[[Array], Array]
+Loss = Callable[[FloatArray], float]
+Gradient = Callable[[FloatArray], FloatArray]
 
 
-def flatten(params: Params) -> Array:
+def flatten(params: Params) -> FloatArray:
     """All weights and biases in one vector, layer by layer.
 
     Examples
@@ -72,7 +72,7 @@ def unflatten(vector: npt.ArrayLike, like: Params) -> Params:
     return tuple(out)
 
 
-def hessian(gradient: Gradient, theta: npt.ArrayLike, step: float = 1e-5) -> Array:
+def hessian(gradient: Gradient, theta: npt.ArrayLike, step: float = 1e-5) -> FloatArray:
     """The Hessian at `theta`, by central differences of an exact gradient, symmetrised.
 
     Each column costs two gradient evaluations; the error is O(step**2) in exact arithmetic.
@@ -89,7 +89,7 @@ def hessian(gradient: Gradient, theta: npt.ArrayLike, step: float = 1e-5) -> Arr
     for e in np.eye(t.size):
         columns.append((gradient(t + step * e) - gradient(t - step * e)) / (2 * step))
     h = np.array(columns).T
-    result: Array = (h + h.T) / 2
+    result: FloatArray = (h + h.T) / 2
     return result
 
 
@@ -118,15 +118,15 @@ class JensenCertificate:
     True
     """
 
-    a: Array
-    b: Array
+    a: FloatArray
+    b: FloatArray
     t: float
     gap: float
 
 
 def jensen_certificate(
     loss: Loss,
-    points: list[Array],
+    points: list[FloatArray],
     weights: npt.ArrayLike = (0.25, 0.5, 0.75),
     tolerance: float = 1e-12,
 ) -> JensenCertificate | None:
@@ -156,7 +156,9 @@ def jensen_certificate(
     return best
 
 
-def line_slice(loss: Loss, start: npt.ArrayLike, end: npt.ArrayLike, ts: npt.ArrayLike) -> Array:
+def line_slice(
+    loss: Loss, start: npt.ArrayLike, end: npt.ArrayLike, ts: npt.ArrayLike
+) -> FloatArray:
     """The loss along ``(1 - t) start + t end`` for each t (t = 0 is `start`, t = 1 is `end`).
 
     Examples
@@ -200,7 +202,7 @@ def plane_slice(
     second: npt.ArrayLike,
     alphas: npt.ArrayLike,
     betas: npt.ArrayLike,
-) -> Array:
+) -> FloatArray:
     """The loss over ``center + alpha first + beta second``, shape (len(alphas), len(betas)).
 
     Examples

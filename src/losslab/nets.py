@@ -18,26 +18,26 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.numerics import sigmoid
 
 __all__ = ["MLP", "Params"]
 
-Array = npt.NDArray[np.float64]
 #: The parameters of a network, a tuple of ``(W, b)`` pairs, one per layer.
-Params = tuple[tuple[Array, Array], ...]
+Params = tuple[tuple[FloatArray, FloatArray], ...]
 Activation = Literal["tanh", "sigmoid", "relu"]
 
 
-def _activate(kind: Activation, pre: Array) -> Array:
+def _activate(kind: Activation, pre: FloatArray) -> FloatArray:
     if kind == "tanh":
         return np.tanh(pre)
     if kind == "sigmoid":
-        result: Array = np.asarray(sigmoid(pre), dtype=np.float64)
+        result: FloatArray = np.asarray(sigmoid(pre), dtype=np.float64)
         return result
     return np.maximum(pre, 0.0)
 
 
-def _derivative(kind: Activation, pre: Array, post: Array) -> Array:
+def _derivative(kind: Activation, pre: FloatArray, post: FloatArray) -> FloatArray:
     """The activation's derivative, from the values already computed in the forward pass."""
     if kind == "tanh":
         return 1.0 - post * post
@@ -47,7 +47,7 @@ def _derivative(kind: Activation, pre: Array, post: Array) -> Array:
     return (pre > 0).astype(np.float64)
 
 
-def _to_shape(grad: Array, param: Array) -> Array:
+def _to_shape(grad: FloatArray, param: FloatArray) -> FloatArray:
     """Sum a gradient over leading axes the parameter does not have.
 
     Inputs with a seed axis fed to parameters without one share those parameters across seeds,
@@ -136,7 +136,7 @@ class MLP:
             params.append((weights, np.full((*lead, n_out), float(bias))))
         return tuple(params)
 
-    def forward(self, params: Params, x: npt.ArrayLike) -> tuple[Array, list[Array]]:
+    def forward(self, params: Params, x: npt.ArrayLike) -> tuple[FloatArray, list[FloatArray]]:
         """The output pre-activation, and the values backpropagation needs.
 
         Parameters
@@ -179,7 +179,7 @@ class MLP:
             cache += [pre, h]
         raise AssertionError("unreachable: an MLP has at least one layer")
 
-    def backward(self, params: Params, cache: list[Array], d_output: npt.ArrayLike) -> Params:
+    def backward(self, params: Params, cache: list[FloatArray], d_output: npt.ArrayLike) -> Params:
         """Gradients of a loss with respect to every parameter, given d loss / d output.
 
         Parameters
@@ -208,7 +208,7 @@ class MLP:
         True
         """
         delta = np.asarray(d_output, dtype=np.float64)
-        grads: list[tuple[Array, Array]] = []
+        grads: list[tuple[FloatArray, FloatArray]] = []
         for i in range(len(params) - 1, -1, -1):
             weights, _ = params[i]
             h_in = cache[2 * i]  # the input of layer i: x, or the previous layer's activation

@@ -16,18 +16,18 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.nets import MLP, Params
 
 __all__ = ["Trajectory", "gradient_descent", "mean_cost"]
 
-Array = npt.NDArray[np.float64]
 #: What gradient descent can move (one array, or a tuple of arrays and of such tuples).
-Parameters: TypeAlias = Array | tuple["Parameters", ...]
+Parameters: TypeAlias = FloatArray | tuple["Parameters", ...]
 P = TypeVar("P", bound=Parameters)
 #: A training objective of a network, from parameters to the loss (one per seed) and gradient.
 LossAndGrad = Callable[[Params], tuple[npt.ArrayLike, Params]]
 #: A per-sample cost or its derivative, called as ``cost(targets, outputs)``.
-Cost = Callable[[Any, Array], Any]
+Cost = Callable[[Any, FloatArray], Any]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Trajectory(Generic[P]):
     """
 
     steps: npt.NDArray[np.int64]
-    losses: Array
+    losses: FloatArray
     params: tuple[P, ...] = field(repr=False)
 
     @property
@@ -78,7 +78,7 @@ class Trajectory(Generic[P]):
         return self.params[-1]
 
 
-def _combine(function: Callable[..., Array], *trees: Parameters) -> Parameters:
+def _combine(function: Callable[..., FloatArray], *trees: Parameters) -> Parameters:
     """Apply `function` to the matching arrays of parameter trees of one structure."""
     if isinstance(trees[0], np.ndarray):
         return function(*trees)
@@ -173,7 +173,7 @@ def gradient_descent(
     params = cast(P, _combine(np.copy, start))
     velocity = _combine(np.zeros_like, params)
     recorded: list[int] = []
-    losses: list[Array] = []
+    losses: list[FloatArray] = []
     iterates: list[P] = []
     for t in range(steps + 1):
         loss, grads = loss_and_grad(params)
@@ -258,10 +258,10 @@ def mean_cost(
         raise ValueError(f"y must have one target per sample, {n}; got shape {targets.shape}")
     one_output = net.sizes[-1] == 1
 
-    def loss_and_grad(params: Params) -> tuple[Array, Params]:
+    def loss_and_grad(params: Params) -> tuple[FloatArray, Params]:
         output, cache = net.forward(params, inputs)
         z = output[..., 0] if one_output else output
-        loss: Array = np.mean(cost(targets, z), axis=-1)
+        loss: FloatArray = np.mean(cost(targets, z), axis=-1)
         d_z = np.asarray(cost_grad(targets, z))
         d_output = (d_z[..., None] if one_output else d_z) / n
         return loss, net.backward(params, cache, d_output)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.likelihoods import (
     bernoulli_nll,
     bernoulli_nll_grad,
@@ -44,7 +45,6 @@ __all__ = [
     "softmax_saturated_start",
 ]
 
-Array = npt.NDArray[np.float64]
 
 #: The training accuracy at which a run counts as recovered.
 TARGET_ACCURACY = 0.9
@@ -76,8 +76,8 @@ class GradientSizes:
     ['absolute error', 'negative log-likelihood', 'squared error']
     """
 
-    logits: Array = field(repr=False)
-    magnitudes: dict[str, Array] = field(repr=False)
+    logits: FloatArray = field(repr=False)
+    magnitudes: dict[str, FloatArray] = field(repr=False)
 
     def at(self, logit: float) -> dict[str, float]:
         """The three magnitudes at the grid point nearest to `logit`.
@@ -141,9 +141,9 @@ class ClippedUnit:
     [0.0, 0.5, 1.0]
     """
 
-    logits: Array = field(repr=False)
-    values: Array = field(repr=False)
-    gradients: Array = field(repr=False)
+    logits: FloatArray = field(repr=False)
+    values: FloatArray = field(repr=False)
+    gradients: FloatArray = field(repr=False)
 
     @property
     def share_flat(self) -> float:
@@ -198,10 +198,10 @@ class SaturatedStart:
     ['negative log-likelihood', 'squared error']
     """
 
-    losses: dict[str, Array] = field(repr=False)
-    accuracy: dict[str, Array] = field(repr=False)
+    losses: dict[str, FloatArray] = field(repr=False)
+    accuracy: dict[str, FloatArray] = field(repr=False)
     initial_gradient: dict[str, float]
-    features: Array = field(repr=False)
+    features: FloatArray = field(repr=False)
     labels: npt.NDArray[Any] = field(repr=False)
 
     def steps_to(self, name: str, accuracy: float = TARGET_ACCURACY) -> int | None:
@@ -236,10 +236,10 @@ def saturated_start(
     y = (x > 0).astype(float)
     features = np.stack([x, np.ones(n)], axis=1)  # slope and bias
 
-    def nll(z: Array) -> tuple[float, Array]:
+    def nll(z: FloatArray) -> tuple[float, FloatArray]:
         return float(np.mean(bernoulli_nll(y, z))), np.asarray(bernoulli_nll_grad(y, z))
 
-    def squared(z: Array) -> tuple[float, Array]:
+    def squared(z: FloatArray) -> tuple[float, FloatArray]:
         p, q = np.asarray(sigmoid(z)), np.asarray(sigmoid(-z))
         return float(np.mean((p - y) ** 2) / 2), (p - y) * p * q
 
@@ -255,11 +255,11 @@ def saturated_start(
 
 
 def _descend(
-    features: Array,
+    features: FloatArray,
     labels: npt.NDArray[Any],
-    start: Array,
-    costs: dict[str, Callable[[Array], tuple[float, Array]]],
-    correct: Callable[[Array], npt.NDArray[np.bool_]],
+    start: FloatArray,
+    costs: dict[str, Callable[[FloatArray], tuple[float, FloatArray]]],
+    correct: Callable[[FloatArray], npt.NDArray[np.bool_]],
     steps: int,
     step_size: float,
 ) -> SaturatedStart:
@@ -273,8 +273,8 @@ def _descend(
     for name, cost in costs.items():
 
         def loss_and_grad(
-            w: Array, cost: Callable[[Array], tuple[float, Array]] = cost
-        ) -> tuple[float, Array]:
+            w: FloatArray, cost: Callable[[FloatArray], tuple[float, FloatArray]] = cost
+        ) -> tuple[float, FloatArray]:
             loss, d_z = cost(features @ w)
             return loss, features.T @ d_z / n
 
@@ -321,20 +321,20 @@ class MeanAndMedian:
     ((4001,), (3,), (51,))
     """
 
-    grid: Array = field(repr=False)
-    mse: Array = field(repr=False)
-    mae: Array = field(repr=False)
+    grid: FloatArray = field(repr=False)
+    mse: FloatArray = field(repr=False)
+    mae: FloatArray = field(repr=False)
     sample_mean: float
     sample_median: float
     argmin_squared: float
     argmin_absolute: float
-    group_means: Array
-    group_medians: Array = field(repr=False)  # per group: the two middle values
-    group_argmin_squared: Array
-    group_argmin_absolute: Array
-    targets: Array = field(repr=False)
+    group_means: FloatArray
+    group_medians: FloatArray = field(repr=False)  # per group: the two middle values
+    group_argmin_squared: FloatArray
+    group_argmin_absolute: FloatArray
+    targets: FloatArray = field(repr=False)
     inputs: npt.NDArray[np.int64] = field(repr=False)
-    conditional_targets: Array = field(repr=False)
+    conditional_targets: FloatArray = field(repr=False)
 
 
 def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
@@ -417,13 +417,13 @@ class CostSurfaces:
     (11, 11)
     """
 
-    w1: Array = field(repr=False)
-    w2: Array = field(repr=False)
-    costs: dict[str, Array] = field(repr=False)
-    gradient_norms: dict[str, Array] = field(repr=False)
+    w1: FloatArray = field(repr=False)
+    w2: FloatArray = field(repr=False)
+    costs: dict[str, FloatArray] = field(repr=False)
+    gradient_norms: dict[str, FloatArray] = field(repr=False)
     threshold: float
-    x: Array = field(repr=False)
-    y: Array = field(repr=False)
+    x: FloatArray = field(repr=False)
+    y: FloatArray = field(repr=False)
     network: Params = field(repr=False)
 
     def plateau_share(self, name: str) -> float:
@@ -526,10 +526,10 @@ class SoftmaxGradients:
     (2,)
     """
 
-    margins: Array = field(repr=False)
-    cross_entropy: Array = field(repr=False)
-    squared_error: Array = field(repr=False)
-    absolute_error: Array = field(repr=False)
+    margins: FloatArray = field(repr=False)
+    cross_entropy: FloatArray = field(repr=False)
+    squared_error: FloatArray = field(repr=False)
+    absolute_error: FloatArray = field(repr=False)
 
 
 def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) -> SoftmaxGradients:
@@ -588,10 +588,10 @@ def softmax_saturated_start(
     x = centres[y] + rng.normal(0.0, 0.3, (n, 2))
     one_hot = np.eye(3)[y]
 
-    def cross_entropy(z: Array) -> tuple[float, Array]:
+    def cross_entropy(z: FloatArray) -> tuple[float, FloatArray]:
         return float(np.mean(categorical_nll(y, z))), np.asarray(categorical_nll_grad(y, z))
 
-    def squared(z: Array) -> tuple[float, Array]:
+    def squared(z: FloatArray) -> tuple[float, FloatArray]:
         with np.errstate(under="ignore"):
             p = np.exp(np.asarray(log_softmax(z), dtype=np.float64))
         residual = p - one_hot

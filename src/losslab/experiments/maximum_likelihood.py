@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.empirical import (
     empirical,
     empirical_conditional,
@@ -64,7 +65,6 @@ __all__ = [
     "variance_collapse",
 ]
 
-Array = npt.NDArray[np.float64]
 
 #: The gradient of the loss by central differences and the mean of the per-sample gradients
 #: agree to this, the accuracy of the differences (CS1).
@@ -116,11 +116,11 @@ class CostAndLoss:
     ((50,), True)
     """
 
-    costs: Array = field(repr=False)
+    costs: FloatArray = field(repr=False)
     loss: float
     loss_as_sum: float
-    gradient_of_loss: Array
-    mean_of_gradients: Array
+    gradient_of_loss: FloatArray
+    mean_of_gradients: FloatArray
     gradient_gap: float
 
 
@@ -142,7 +142,7 @@ def cost_and_loss(n: int = 200, features: int = 3, seed: int = 0) -> CostAndLoss
     y = (rng.uniform(size=n) < 1 / (1 + np.exp(-x @ w_true))).astype(float)
     w = rng.normal(size=features)
 
-    def loss(weights: Array) -> float:
+    def loss(weights: FloatArray) -> float:
         return float(np.mean(bernoulli_nll(y, x @ weights)))
 
     costs = np.asarray(bernoulli_nll(y, x @ w))
@@ -192,15 +192,15 @@ class GaussianIsMSE:
     [0.1, 1.0, 10.0]
     """
 
-    slopes: Array = field(repr=False)
-    mse: Array = field(repr=False)
-    nll: dict[float, Array] = field(repr=False)
+    slopes: FloatArray = field(repr=False)
+    mse: FloatArray = field(repr=False)
+    nll: dict[float, FloatArray] = field(repr=False)
     constant_gap: dict[float, float]
     argmin_mse: float
     argmin_nll: dict[float, float]
     least_squares: float
-    x: Array = field(repr=False)
-    y: Array = field(repr=False)
+    x: FloatArray = field(repr=False)
+    y: FloatArray = field(repr=False)
 
 
 def gaussian_is_mse(
@@ -272,9 +272,9 @@ class CostFamily:
     output: str
     target: str
     classic_name: str
-    grid: Array = field(repr=False)
-    costs: Array = field(repr=False)
-    reference: Array = field(repr=False)
+    grid: FloatArray = field(repr=False)
+    costs: FloatArray = field(repr=False)
+    reference: FloatArray = field(repr=False)
 
     @property
     def gap(self) -> float:
@@ -386,9 +386,9 @@ class VarianceCollapse:
     (11,)
     """
 
-    raw_scales: Array = field(repr=False)
-    costs: Array = field(repr=False)
-    gradients: Array = field(repr=False)
+    raw_scales: FloatArray = field(repr=False)
+    costs: FloatArray = field(repr=False)
+    gradients: FloatArray = field(repr=False)
     step_size: float
 
     @property
@@ -421,7 +421,7 @@ def variance_collapse(steps: int = 2000, step_size: float = 0.5) -> VarianceColl
     def gradient(raw: np.float64) -> float:
         return float(heteroscedastic_gaussian_nll_grad(0.0, 0.0, raw)[1])
 
-    def cost_and_gradient(raw: Array) -> tuple[float, Array]:
+    def cost_and_gradient(raw: FloatArray) -> tuple[float, FloatArray]:
         return float(heteroscedastic_gaussian_nll(0.0, 0.0, raw[0])), np.array([gradient(raw[0])])
 
     path = gradient_descent(cost_and_gradient, np.array([1.0]), steps=steps, step_size=step_size)
@@ -488,7 +488,7 @@ def empirical_check(n: int = 40, draws: int = 100_000, seed: int = 2) -> Empiric
     rng = np.random.default_rng(seed)
     data = rng.poisson(3.0, n)
     p_hat = empirical(data)
-    functions: tuple[Callable[[Array], Array], ...] = (np.abs, np.square, np.sin)
+    functions: tuple[Callable[[FloatArray], FloatArray], ...] = (np.abs, np.square, np.sin)
     values = data.astype(np.float64)
     gaps = [abs(float(p_hat.expectation(f)) - float(np.mean(f(values)))) for f in functions]
     sample = p_hat.sample(draws, rng)
@@ -540,7 +540,7 @@ class NLLTwoWays:
     best_possible: float
     x: npt.NDArray[np.int64] = field(repr=False)
     y: npt.NDArray[np.int64] = field(repr=False)
-    table: Array = field(repr=False)
+    table: FloatArray = field(repr=False)
 
     @property
     def gap(self) -> float:
@@ -614,11 +614,11 @@ class CrossEntropyFit:
     """
 
     n: int
-    p_hat: Array
-    q_final: Array
+    p_hat: FloatArray
+    q_final: FloatArray
     entropy: float
-    cross_entropies: Array = field(repr=False)
-    kl: Array = field(repr=False)
+    cross_entropies: FloatArray = field(repr=False)
+    kl: FloatArray = field(repr=False)
     decomposition_gap: float
 
 
@@ -643,7 +643,7 @@ def cross_entropy_fit(
     data = rng.choice(5, size=n, p=[0.4, 0.3, 0.15, 0.1, 0.05])
     p_hat = np.bincount(data, minlength=5) / n
 
-    def cross_entropy(logits: Array) -> tuple[float, Array]:
+    def cross_entropy(logits: FloatArray) -> tuple[float, FloatArray]:
         return float(categorical_nll(p_hat, logits)), np.asarray(
             categorical_nll_grad(p_hat, logits)
         )
@@ -690,15 +690,15 @@ class SharedCost:
     """
 
     models: dict[str, tuple[int, ...]]
-    losses: dict[str, Array] = field(repr=False)
+    losses: dict[str, FloatArray] = field(repr=False)
     final_loss: dict[str, float]
     accuracy: dict[str, float]
     chance_loss: float
-    x: Array = field(repr=False)
+    x: FloatArray = field(repr=False)
     y: npt.NDArray[np.intp] = field(repr=False)
 
 
-def _rings(n: int, rng: np.random.Generator) -> tuple[Array, npt.NDArray[np.intp]]:
+def _rings(n: int, rng: np.random.Generator) -> tuple[FloatArray, npt.NDArray[np.intp]]:
     """Points in the plane labelled 0, 1, 2 by their distance from the origin."""
     radius = rng.uniform(0.0, 3.0, n)
     angle = rng.uniform(0.0, 2 * np.pi, n)

@@ -14,6 +14,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.numerics import log_sigmoid, log_softmax, softplus
 from losslab.reference import (
     exact,
@@ -44,7 +45,6 @@ __all__ = [
     "shifted_log_softmax",
 ]
 
-Array = npt.NDArray[np.float64]
 
 #: An error above this many ulp counts as wrong. That is far beyond any rounding and well below
 #: the size of the value.
@@ -69,7 +69,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def naive_log_sigmoid(z: npt.ArrayLike) -> Array:
+def naive_log_sigmoid(z: npt.ArrayLike) -> FloatArray:
     """``log(1 / (1 + exp(-z)))``: the textbook formula, probability first.
 
     Run under ``np.errstate(all="ignore")``: it overflows by design, which is the point.
@@ -81,11 +81,11 @@ def naive_log_sigmoid(z: npt.ArrayLike) -> Array:
     array([-0.69314718,        -inf])
     """
     z = np.asarray(z, dtype=np.float64)
-    result: Array = np.log(1.0 / (1.0 + np.exp(-z)))
+    result: FloatArray = np.log(1.0 / (1.0 + np.exp(-z)))
     return result
 
 
-def naive_softmax(a: npt.ArrayLike) -> Array:
+def naive_softmax(a: npt.ArrayLike) -> FloatArray:
     """``exp(a) / sum(exp(a))`` along the last axis, as the formula reads.
 
     Examples
@@ -95,11 +95,11 @@ def naive_softmax(a: npt.ArrayLike) -> Array:
     array([nan,  0.])
     """
     e = np.exp(np.asarray(a, dtype=np.float64))
-    result: Array = e / e.sum(axis=-1, keepdims=True)
+    result: FloatArray = e / e.sum(axis=-1, keepdims=True)
     return result
 
 
-def naive_log_softmax(a: npt.ArrayLike) -> Array:
+def naive_log_softmax(a: npt.ArrayLike) -> FloatArray:
     """``log(softmax(a))`` with the naive softmax: probability first.
 
     Examples
@@ -108,11 +108,11 @@ def naive_log_softmax(a: npt.ArrayLike) -> Array:
     ...     naive_log_softmax([1000.0, 0.0])
     array([ nan, -inf])
     """
-    result: Array = np.log(naive_softmax(a))
+    result: FloatArray = np.log(naive_softmax(a))
     return result
 
 
-def shifted_log_softmax(a: npt.ArrayLike) -> Array:
+def shifted_log_softmax(a: npt.ArrayLike) -> FloatArray:
     """``(a - m) - log(sum(exp(a - m)))`` with ``m = max(a)``: what most libraries compute.
 
     It never overflows, but the largest entry comes out as exactly 0 once the others trail it by
@@ -127,7 +127,7 @@ def shifted_log_softmax(a: npt.ArrayLike) -> Array:
     shifted = a - a.max(axis=-1, keepdims=True)
     with np.errstate(under="ignore"):
         total = np.exp(shifted).sum(axis=-1, keepdims=True)
-    result: Array = shifted - np.log(total)
+    result: FloatArray = shifted - np.log(total)
     return result
 
 
@@ -234,8 +234,8 @@ class AccuracySweep:
     (100,)
     """
 
-    x: Array = field(repr=False)
-    errors: dict[str, Array] = field(repr=False)
+    x: FloatArray = field(repr=False)
+    errors: dict[str, FloatArray] = field(repr=False)
 
     def max(self, name: str) -> float:
         """Largest error of one implementation, in ulp (``inf`` if it returned inf or nan).
@@ -312,8 +312,8 @@ class MarginSweep:
     40.0
     """
 
-    margins: Array = field(repr=False)
-    errors: dict[str, Array] = field(repr=False)
+    margins: FloatArray = field(repr=False)
+    errors: dict[str, FloatArray] = field(repr=False)
 
     def first_margin_wrong(self, name: str, ulps: float = WRONG_ULPS) -> float:
         """Smallest margin at which an implementation is off by more than `ulps`.

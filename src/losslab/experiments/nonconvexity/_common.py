@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import FloatArray
 from losslab.geometry import Gradient, Loss, flatten, unflatten
 from losslab.nets import Params
 from losslab.optim import LossAndGrad
-
-Array = npt.NDArray[np.float64]
 
 
 def networks_at(params: Params, index: int | npt.NDArray[np.intp]) -> Params:
@@ -20,10 +19,10 @@ def networks_at(params: Params, index: int | npt.NDArray[np.intp]) -> Params:
 def on_vectors(objective: LossAndGrad, like: Params) -> tuple[Loss, Gradient]:
     """`objective` for one network as a loss and a gradient of flat parameter vectors."""
 
-    def loss(vector: Array) -> float:
+    def loss(vector: FloatArray) -> float:
         return float(np.asarray(objective(unflatten(vector, like))[0]))
 
-    def gradient(vector: Array) -> Array:
+    def gradient(vector: FloatArray) -> FloatArray:
         return flatten(objective(unflatten(vector, like))[1])
 
     return loss, gradient

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab.experiments.nonconvexity._common import Array
+from losslab._arrays import FloatArray
 from losslab.geometry import hessian, jensen_certificate
 from losslab.likelihoods import bernoulli_nll
 from losslab.numerics import sigmoid
@@ -57,11 +57,11 @@ class ClosedForm:
     (10, (5,), (50, 5))
     """
 
-    exact: Array
-    descended: Array
+    exact: FloatArray
+    descended: FloatArray
     steps: int
-    x: Array = field(repr=False)
-    y: Array = field(repr=False)
+    x: FloatArray = field(repr=False)
+    y: FloatArray = field(repr=False)
 
     @property
     def gap(self) -> float:
@@ -91,11 +91,11 @@ def closed_form(n: int = 500, features: int = 5, steps: int = 2000, seed: int = 
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, features))
     y = x @ rng.normal(size=features) + rng.normal(0.0, 0.5, n)
-    exact: Array = np.asarray(np.linalg.lstsq(x, y, rcond=None)[0], dtype=np.float64)
+    exact: FloatArray = np.asarray(np.linalg.lstsq(x, y, rcond=None)[0], dtype=np.float64)
     gram = x.T @ x / n
     moment = x.T @ y / n
 
-    def half_mean_squared_error(w: Array) -> tuple[float, Array]:
+    def half_mean_squared_error(w: FloatArray) -> tuple[float, FloatArray]:
         return float(np.mean((x @ w - y) ** 2) / 2), gram @ w - moment
 
     path = gradient_descent(
@@ -189,12 +189,12 @@ class ConvexityChecks:
     (3, 3)
     """
 
-    min_hessian_eigenvalues: Array
+    min_hessian_eigenvalues: FloatArray
     logistic_certificate_found: bool
     hinge_certificate_found: bool
     pairs: int
-    x: Array = field(repr=False)
-    y: Array = field(repr=False)
+    x: FloatArray = field(repr=False)
+    y: FloatArray = field(repr=False)
 
 
 def convexity_checks(points: int = 20, seed: int = 2) -> ConvexityChecks:
@@ -211,14 +211,14 @@ def convexity_checks(points: int = 20, seed: int = 2) -> ConvexityChecks:
     y = (x @ np.array([1.0, -1.0, 0.5]) + rng.normal(0.0, 1.0, 100) > 0).astype(float)
     signs = 2.0 * y - 1.0
 
-    def logistic(w: Array) -> float:
+    def logistic(w: FloatArray) -> float:
         return float(np.mean(bernoulli_nll(y, x @ w)))
 
-    def logistic_gradient(w: Array) -> Array:
-        result: Array = x.T @ (np.asarray(sigmoid(x @ w)) - y) / y.size
+    def logistic_gradient(w: FloatArray) -> FloatArray:
+        result: FloatArray = x.T @ (np.asarray(sigmoid(x @ w)) - y) / y.size
         return result
 
-    def hinge(w: Array) -> float:
+    def hinge(w: FloatArray) -> float:
         return float(np.mean(np.maximum(0.0, 1.0 - signs * (x @ w))))
 
     starts = [rng.normal(0.0, 3.0, 3) for _ in range(points)]
@@ -259,12 +259,12 @@ class ManyStarts:
     (4, 3)
     """
 
-    finals: Array = field(repr=False)
-    optimum: Array
+    finals: FloatArray = field(repr=False)
+    optimum: FloatArray
     scale: float
-    distances: Array = field(repr=False)
-    x: Array = field(repr=False)
-    y: Array = field(repr=False)
+    distances: FloatArray = field(repr=False)
+    x: FloatArray = field(repr=False)
+    y: FloatArray = field(repr=False)
 
     @property
     def spread(self) -> float:
@@ -296,9 +296,9 @@ def many_starts(
     x = rng.normal(size=(200, 3))
     y = (x @ np.array([1.5, -1.0, 0.5]) + rng.logistic(0.0, 1.0, 200) > 0).astype(float)
 
-    def mean_logistic_cost(w: Array) -> tuple[Array, Array]:
+    def mean_logistic_cost(w: FloatArray) -> tuple[FloatArray, FloatArray]:
         z = w @ x.T  # (starts, samples): one row of weights per start
-        loss: Array = np.mean(bernoulli_nll(y, z), axis=-1)
+        loss: FloatArray = np.mean(bernoulli_nll(y, z), axis=-1)
         return loss, (np.asarray(sigmoid(z)) - y) @ x / y.size
 
     start = rng.normal(0.0, scale, (starts, 3))
@@ -338,14 +338,14 @@ class SeparableGrowth:
     """
 
     checkpoints: npt.NDArray[np.int64]
-    norms: Array
-    losses: Array
+    norms: FloatArray
+    losses: FloatArray
     path_steps: npt.NDArray[np.int64] = field(repr=False)
-    norm_path: Array = field(repr=False)
-    loss_path: Array = field(repr=False)
+    norm_path: FloatArray = field(repr=False)
+    loss_path: FloatArray = field(repr=False)
 
     @property
-    def growth_per_decade(self) -> Array:
+    def growth_per_decade(self) -> FloatArray:
         """How much the weight norm grows between consecutive checkpoints.
 
         Examples
@@ -353,7 +353,7 @@ class SeparableGrowth:
         >>> separable_growth((1, 10, 100)).growth_per_decade.shape
         (2,)
         """
-        result: Array = np.diff(self.norms)
+        result: FloatArray = np.diff(self.norms)
         return result
 
 
@@ -380,7 +380,7 @@ def separable_growth(
     x = x[np.abs(x @ np.array([1.0, 1.0])) > 0.5][:n]  # a margin on both sides of the line
     y = (x @ np.array([1.0, 1.0]) > 0).astype(float)
 
-    def mean_logistic_cost(w: Array) -> tuple[float, Array]:
+    def mean_logistic_cost(w: FloatArray) -> tuple[float, FloatArray]:
         z = x @ w
         return float(np.mean(bernoulli_nll(y, z))), x.T @ (np.asarray(sigmoid(z)) - y) / y.size
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab.experiments.nonconvexity._common import Array
+from losslab._arrays import FloatArray
 from losslab.likelihoods import gaussian_nll, gaussian_nll_grad
 from losslab.nets import MLP, Params
 from losslab.optim import gradient_descent, mean_cost
@@ -62,15 +62,15 @@ class ReluBias:
     (4, 3)
     """
 
-    biases: Array
+    biases: FloatArray
     sizes: tuple[int, ...]
     weight_scale: float
-    active_share: Array
-    dead_share: Array
-    max_first_layer_gradient: Array
+    active_share: FloatArray
+    dead_share: FloatArray
+    max_first_layer_gradient: FloatArray
     first_layer_unchanged: npt.NDArray[np.bool_]
     constant_fit: float
-    losses: Array = field(repr=False)
+    losses: FloatArray = field(repr=False)
 
 
 def relu_bias(
@@ -111,7 +111,7 @@ def relu_bias(
 
     objective = mean_cost(net, x, y, gaussian_nll, gaussian_nll_grad)
 
-    def loss_and_grad(params: Params) -> tuple[Array, Params]:
+    def loss_and_grad(params: Params) -> tuple[FloatArray, Params]:
         loss, grads = objective(params)
         first = np.maximum(np.abs(grads[0][0]).max(axis=(-2, -1)), np.abs(grads[0][1]).max(-1))
         np.maximum(largest, first, out=largest)
@@ -164,8 +164,8 @@ class BornDead:
     width: int
     seeds: int
     inputs: int
-    dead_networks: Array
-    dead_units: Array
+    dead_networks: FloatArray
+    dead_units: FloatArray
 
 
 def born_dead(

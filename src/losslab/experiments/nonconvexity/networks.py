@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab.experiments.nonconvexity._common import Array, networks_at, on_vectors
+from losslab._arrays import FloatArray
+from losslab.experiments.nonconvexity._common import networks_at, on_vectors
 from losslab.geometry import JensenCertificate, flatten, hessian, jensen_certificate, line_slice
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad
 from losslab.nets import MLP, Params
@@ -97,15 +98,15 @@ class XorRuns:
     ((3, 1, 4), (4, 2, 2))
     """
 
-    scales: Array
-    losses: Array = field(repr=False)
+    scales: FloatArray
+    losses: FloatArray = field(repr=False)
     record: int
-    saturation: Array
+    saturation: FloatArray
     starts: Params = field(repr=False)
     finals: Params = field(repr=False)
 
     @property
-    def final(self) -> Array:
+    def final(self) -> FloatArray:
         """Final mean cost, shape (K, S).
 
         Examples
@@ -113,10 +114,10 @@ class XorRuns:
         >>> xor_runs(scales=(0.5, 1.0), seeds=3, steps=10).final.shape
         (2, 3)
         """
-        result: Array = self.losses[-1]
+        result: FloatArray = self.losses[-1]
         return result
 
-    def solved(self, below: float = XOR_SOLVED) -> Array:
+    def solved(self, below: float = XOR_SOLVED) -> FloatArray:
         """Share of the runs at each scale whose final cost is below `below`.
 
         Examples
@@ -125,12 +126,12 @@ class XorRuns:
         >>> runs.solved().shape, runs.solved(below=math.inf).tolist()
         ((2,), [1.0, 1.0])
         """
-        result: Array = np.mean(self.final < below, axis=-1)
+        result: FloatArray = np.mean(self.final < below, axis=-1)
         return result
 
     def stalled(
         self, plateau: str = "two points at one half", within: float = PLATEAU_WITHIN
-    ) -> Array:
+    ) -> FloatArray:
         """Share of the runs at each scale that end within `within` of a named plateau.
 
         Examples
@@ -139,10 +140,10 @@ class XorRuns:
         >>> runs.stalled("chance", within=math.inf).tolist()
         [1.0]
         """
-        result: Array = np.mean(np.abs(self.final - XOR_PLATEAUS[plateau]) < within, axis=-1)
+        result: FloatArray = np.mean(np.abs(self.final - XOR_PLATEAUS[plateau]) < within, axis=-1)
         return result
 
-    def probabilities(self, k: int) -> Array:
+    def probabilities(self, k: int) -> FloatArray:
         """Each trained run's predicted probability of label 1 on the four inputs, (S, 4).
 
         Examples
@@ -155,7 +156,7 @@ class XorRuns:
         logits = XOR_NET.forward(
             networks_at(self.finals, np.arange(k * seeds, (k + 1) * seeds)), XOR_INPUTS
         )[0]
-        result: Array = np.asarray(sigmoid(logits[..., 0]), dtype=np.float64)
+        result: FloatArray = np.asarray(sigmoid(logits[..., 0]), dtype=np.float64)
         return result
 
     def network(self, k: int, s: int, *, final: bool = True) -> Params:
@@ -262,10 +263,10 @@ class PermutationProbe:
 
     loss: float
     swapped_loss: float
-    ts: Array
-    line: Array
+    ts: FloatArray
+    line: FloatArray
     midpoint_loss: float
-    midpoint_eigenvalues: Array
+    midpoint_eigenvalues: FloatArray
     certificate: JensenCertificate | None
 
 
@@ -341,11 +342,11 @@ class SymmetricInit:
     hidden_moved: dict[str, float]
 
 
-def _unit_spread(params: Params) -> Array:
+def _unit_spread(params: Params) -> FloatArray:
     """Per seed: how far the hidden units' parameters are from being copies of unit 0."""
     (w1, b1), (w2, _) = params
     columns = np.concatenate([w1, b1[:, None, :], np.swapaxes(w2, -1, -2)], axis=-2)
-    result: Array = np.max(np.abs(columns - columns[..., :1]), axis=(-2, -1))
+    result: FloatArray = np.max(np.abs(columns - columns[..., :1]), axis=(-2, -1))
     return result
 
 

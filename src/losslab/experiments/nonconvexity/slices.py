@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab.experiments.nonconvexity._common import Array, networks_at, on_vectors
+from losslab._arrays import FloatArray
+from losslab.experiments.nonconvexity._common import networks_at, on_vectors
 from losslab.geometry import filter_normalized_direction, flatten, line_slice, plane_slice
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad
 from losslab.nets import MLP, Params
@@ -28,7 +29,7 @@ NORMALIZED_GAP = 1e-12
 RAW_GAP = 1.0
 
 
-def _moons(n: int, rng: np.random.Generator) -> tuple[Array, Array]:
+def _moons(n: int, rng: np.random.Generator) -> tuple[FloatArray, FloatArray]:
     """Two interleaved half circles with a little noise, labelled 0 and 1."""
     angle = rng.uniform(0.0, np.pi, n)
     label = rng.integers(0, 2, n).astype(np.float64)
@@ -78,11 +79,11 @@ class Landscape:
     """
 
     sizes: tuple[int, ...]
-    ts: Array
-    lines: Array = field(repr=False)
-    alphas: Array
-    normalized: Array = field(repr=False)
-    raw: Array = field(repr=False)
+    ts: FloatArray
+    lines: FloatArray = field(repr=False)
+    alphas: FloatArray
+    normalized: FloatArray = field(repr=False)
+    raw: FloatArray = field(repr=False)
     twin_factor: float
 
     def monotone_share(self, slack: float = 1e-12) -> float:
