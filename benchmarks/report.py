@@ -36,9 +36,13 @@ def environment(torch: ModuleType | None) -> dict[str, Any]:
     """Versions, CPU and SIMD support: what the throughput numbers depend on.
 
     numpy compiles its loops for a baseline instruction set and dispatches at run time to wider
-    ones ("found") where the CPU has them, as ``np.show_runtime()`` reports.
+    ones ("found") where the CPU has them, as ``np.show_runtime()`` reports. Its float64 exp is
+    vectorized with AVX-512F only; elsewhere on x86 it is the C library's, one element at a time,
+    and every exact reduction, which needs one exp per logit, is bound by it.
     """
     features = _umath.__cpu_features__
+    targets = [*_umath.__cpu_baseline__, *_umath.__cpu_dispatch__]
+    avx512 = any(name in targets for name in ("AVX512F", "AVX512_SKX", "X86_V4"))
     return {
         "python": platform.python_version(),
         "losslab": losslab.__version__,
@@ -49,8 +53,7 @@ def environment(torch: ModuleType | None) -> dict[str, Any]:
         "logical_cpus": os.cpu_count(),
         "simd_baseline": list(_umath.__cpu_baseline__),
         "simd_found": [name for name in _umath.__cpu_dispatch__ if features.get(name)],
-        # The reductions of losslab run in long double; its width decides their accuracy.
-        "long_double_mantissa_bits": int(np.finfo(np.longdouble).nmant) + 1,
+        "exp_vectorized": bool(avx512 and features.get("AVX512F")),
     }
 
 
@@ -62,7 +65,12 @@ def header(env: dict[str, Any]) -> str:
         f"torch {torch}, Python {env['python']}\n"
         f"- hardware: {env['cpu']} ({env['logical_cpus']} logical CPUs) · numpy SIMD: baseline "
         f"{' '.join(env['simd_baseline'])}, found {' '.join(env['simd_found']) or 'none'} · "
-        f"long double: {env['long_double_mantissa_bits']}-bit significand"
+        "numpy's float64 exp: "
+        + (
+            "vectorized (AVX-512F)"
+            if env["exp_vectorized"]
+            else "not vectorized (no AVX-512F: the C library's exp, one element at a time)"
+        )
     )
 
 

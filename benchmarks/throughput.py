@@ -4,6 +4,10 @@ An elementwise function of k arrays reads each of them once and writes its resul
 loop that does only that (a copy for one input, an addition for two, a clip for three) runs at
 the speed of memory, so its rate is a ceiling for the function on this machine. The reductions
 and categorical_nll are reported against the copy: it is the price of one pass over the logits.
+They are timed over rows of 10, 100 and 1000 classes, and compared with torch and with numpy's
+exp alone on the same array (:func:`ratios`): torch is the speed to meet, exp the ceiling of any
+exact reduction, as each needs one exponential per logit, which makes the second comparison hold
+from one machine to the next.
 """
 
 from __future__ import annotations
@@ -18,12 +22,17 @@ from contenders import Contender, Inputs, floating_point_policy
 
 #: Timed calls per contender, after one untimed warm-up call.
 REPEATS = 5
-#: Length of the rows that logsumexp, log_softmax and categorical_nll reduce over (the number of
-#: classes).
-ROW = 100
+#: Lengths of the rows that logsumexp, log_softmax and categorical_nll reduce over (numbers of
+#: classes), each timed on its own.
+ROWS = (10, 100, 1000)
+#: The functions timed at every row length.
+REDUCTIONS = ("logsumexp", "log_softmax", "categorical_nll")
 #: Standard deviation of the logits, as from a confident classifier: a row of 100 spans margins
 #: of about 40, so its smallest probabilities fall below the ulp of the largest.
 SIGMA = 8.0
+#: The share of the speed of torch, and of np.exp alone, that losslab's reductions aim at.
+TARGET_OF_TORCH = {"logsumexp": 1.0, "log_softmax": 0.8, "categorical_nll": 1.0}
+TARGET_OF_EXP = {"logsumexp": 0.35, "log_softmax": 0.25}
 
 #: The bounds: the function column of their rows, and the loop they time.
 COPY = "(bound, 1 in)"
@@ -43,6 +52,11 @@ EXP_FUNCTION = "(exp alone)"
 EXP_LABEL = "`np.exp(x, out=out)`"
 
 
+def reduction(function: str, classes: int) -> str:
+    """The name of a reduction's lines at one row length: ``logsumexp, 10 classes``."""
+    return f"{function}, {classes} classes"
+
+
 @dataclass(frozen=True)
 class ThroughputRow:
     """One line of the throughput table (rates count the elements of one input array: samples,
@@ -57,25 +71,29 @@ class ThroughputRow:
 
 
 def workloads(size: int, seed: int) -> dict[str, Inputs]:
-    """The inputs of every function: `size` samples, or `size` logits in rows of ROW.
+    """The inputs of every function: `size` samples, or `size` logits in rows of each of ROWS.
 
-    logits ~ N(0, SIGMA**2); labels 0 or 1 (float64) for bernoulli_nll and 0..ROW-1 (int64) for
-    categorical_nll; for gaussian_nll, mean = the logits, y = mean + N(0, 1), scale = 10**U(-1, 1).
+    logits ~ N(0, SIGMA**2), the same for every row length; labels 0 or 1 (float64) for
+    bernoulli_nll and 0..classes-1 (int64) for categorical_nll; for gaussian_nll, mean = the
+    logits, y = mean + N(0, 1), scale = 10**U(-1, 1).
     """
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, SIGMA, size)
-    matrix = x.reshape(-1, ROW)
     y = x + rng.standard_normal(size)
     scale = 10.0 ** rng.uniform(-1.0, 1.0, size)
-    return {
+    data: dict[str, Inputs] = {
         "softplus": (x,),
         "log_sigmoid": (x,),
-        "logsumexp": (matrix,),
-        "log_softmax": (matrix,),
         "bernoulli_nll": (rng.integers(0, 2, size).astype(np.float64), x),
-        "categorical_nll": (rng.integers(0, ROW, size // ROW, dtype=np.int64), matrix),
         "gaussian_nll": (y, x, scale),
     }
+    for classes in ROWS:
+        matrix = x.reshape(-1, classes)
+        labels = rng.integers(0, classes, size // classes, dtype=np.int64)
+        data[reduction("logsumexp", classes)] = (matrix,)
+        data[reduction("log_softmax", classes)] = (matrix,)
+        data[reduction("categorical_nll", classes)] = (labels, matrix)
+    return data
 
 
 def _time_once(contender: Contender, inputs: Inputs) -> float:
@@ -107,7 +125,8 @@ def measure(table: dict[str, list[Contender]], size: int, seed: int) -> list[Thr
     )
     for function, group in table.items():
         bound = BOUND_OF.get(function, COPY)
-        tasks += [(function, c, data[function], bound) for c in group if c.timed]
+        names = [reduction(function, k) for k in ROWS] if function in REDUCTIONS else [function]
+        tasks += [(name, c, data[name], bound) for name in names for c in group if c.timed]
 
     # The warm-up takes the one-off costs out of the measurement: lazy imports, first-touch page
     # faults of scratch buffers and of the bounds' output array.
@@ -133,3 +152,41 @@ def measure(table: dict[str, list[Contender]], size: int, seed: int) -> list[Thr
         )
         for (function, contender, _, bound), seconds in zip(tasks, best, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class RatioRow:
+    """A reduction at one row length: losslab's rate, torch's, and losslab's as shares of torch's
+    and of np.exp's alone on the same array (None without torch)."""
+
+    function: str
+    classes: int
+    melem_per_s: float
+    torch_melem_per_s: float | None
+    of_torch: float | None
+    of_exp: float
+
+
+def ratios(lines: list[ThroughputRow]) -> list[RatioRow]:
+    """losslab's reductions against torch and against np.exp, from one run's `lines`."""
+    rate = {(line.function, line.implementation): line.melem_per_s for line in lines}
+    exp = rate[(EXP_FUNCTION, EXP_LABEL)]
+    rows = []
+    for function in REDUCTIONS:
+        for classes in ROWS:
+            name = reduction(function, classes)
+            ours = rate[(name, "losslab")]
+            torch = next(
+                (v for (f, label), v in rate.items() if f == name and "torch" in label), None
+            )
+            rows.append(
+                RatioRow(
+                    function=function,
+                    classes=classes,
+                    melem_per_s=ours,
+                    torch_melem_per_s=torch,
+                    of_torch=None if torch is None else ours / torch,
+                    of_exp=ours / exp,
+                )
+            )
+    return rows

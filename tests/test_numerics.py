@@ -1,5 +1,10 @@
-"""losslab.numerics against the mpmath reference, scipy's conventions, identities and bad input."""
+"""losslab.numerics against the mpmath reference, scipy's conventions, identities and bad input.
 
+The last section checks the categorical cost where it leans on the reductions: huge spreads,
+infinite logits, a single class.
+"""
+
+import inspect
 import math
 import warnings
 
@@ -12,7 +17,18 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import losslab
-from losslab import log_sigmoid, log_softmax, logsumexp, numerics, sigmoid, softplus
+from losslab import (
+    bernoulli_nll,
+    bernoulli_nll_grad,
+    categorical_nll,
+    categorical_nll_grad,
+    log_sigmoid,
+    log_softmax,
+    logsumexp,
+    numerics,
+    sigmoid,
+    softplus,
+)
 from losslab.reference import (
     exact,
     exact_log_sigmoid,
@@ -90,6 +106,24 @@ def test_logsumexp_within_1_5_ulp_times_condition():
         assert err <= 1.5 * max(1.0, kappa), (row, err, kappa)
 
 
+def test_reductions_over_rows_drawn_from_the_whole_range():
+    # Entries from every binade, subnormals to 1e308: spreads beyond the float64 range, where a
+    # log-probability below -1.8e308 is -inf, its correct rounding.
+    rng = np.random.default_rng(16)
+    x = whole_range(4000, seed=17)
+    largest = np.finfo(np.float64).max
+    for _ in range(300):
+        row = rng.choice(x, int(rng.integers(1, 40)))
+        kappa = logsumexp_condition(row)
+        assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 1.5 * max(1.0, kappa)
+        exact_row = exact_log_softmax(row)
+        beyond = np.array([abs(v) > largest for v in exact_row])
+        ls = log_softmax(row)
+        assert (ls[beyond] == -np.inf).all()
+        kept = [v for v, out in zip(exact_row, beyond, strict=True) if not out]
+        assert ulp_error(ls[~beyond], kept).max(initial=0.0) <= 2.0
+
+
 def test_single_entry_rows_are_exact():
     for value in (-1e300, -3.0, 0.0, 5e-324, 7.5, 1e308):
         assert logsumexp([value]) == value
@@ -121,13 +155,69 @@ def test_rests_below_the_subnormal_range_are_kept():
     assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 1.0
 
 
-def test_float64_fallback_without_extended_precision(monkeypatch):
-    """Where long double is plain double the TwoSum recipe runs; it stays within 3 ulp."""
-    monkeypatch.setattr(numerics, "_EXTENDED", False)
-    for row in logit_rows(200, seed=5):
-        kappa = logsumexp_condition(row)
-        assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 3 * max(1.0, kappa)
-        assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 3.0
+def test_rests_just_above_the_subnormal_range_are_kept():
+    # Rests between 2**-1022 and 2**-960 are summed again from scaled exponentials; the offset
+    # makes a - max(a) round, so that its rounding error must be carried too.
+    for margin in (666.0, 690.5, 707.25, 720.0, 744.0):
+        row = 0.3 + np.array([0.0, -margin, -margin - 0.5, -margin - 3.0, -margin - 80.0])
+        assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 1.0
+        assert ulp_error([logsumexp(row - 0.3)], [exact_logsumexp(row - 0.3)])[0] <= 0.5
+
+
+def test_the_scaling_of_tiny_rests_is_exact():
+    # _SCALE * _LN2_HI must add to an entry below -665 without rounding: its bits end at 2**-41.
+    assert (numerics._SCALE * numerics._LN2_HI * 2**41).is_integer()
+    with mpmath.workprec(200):
+        ln2 = numerics._LN2_HI + mpmath.mpf(numerics._LN2_LO)
+        assert abs(ln2 - mpmath.log(2)) < 2**-95
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [0.0, 0.0],
+        [3.5, 3.5, 3.5, -1.0],
+        [1e300, 1e300],
+        [-2.0, 7.25, 7.25],
+        [0.1] * 100,
+        [5.0] * 700,
+    ],
+    ids=["pair", "three", "huge", "two of three", "100", "700"],
+)
+def test_tied_maxima_each_count(row):
+    assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 0.5
+    assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 1.0
+
+
+def test_ties_in_a_huge_row_each_count():
+    # Rows this long have their rest summed again row by row up to a larger bound, where a
+    # maximum's ties must still count once each.
+    row = np.full(20_000, -800.0)
+    row[[3, 17]], row[100] = 5.0, -3.0
+    assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 0.5
+    exact_row = exact_log_softmax(row)
+    picked = [3, 17, 100, 0]
+    assert ulp_error(log_softmax(row)[picked], [exact_row[k] for k in picked]).max() <= 1.0
+
+
+def test_long_rows_within_the_same_bounds():
+    # Rows longer than a few dozen classes are reduced along themselves rather than across a
+    # block of rows: another layout of the same steps.
+    rng = np.random.default_rng(13)
+    for length in (65, 130, 1000):
+        for spread in (1e-3, 1.0, 30.0):
+            row = rng.uniform(-50.0, 50.0) + spread * rng.standard_normal(length)
+            row[rng.integers(length)] += 40.0 * (spread < 1.0)
+            kappa = logsumexp_condition(row)
+            assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 1.5 * max(1.0, kappa)
+            assert ulp_error(log_softmax(row), exact_log_softmax(row)).max() <= 2.0
+
+
+def test_reductions_compute_in_float64_by_one_algorithm():
+    # The same steps on every platform: nothing is computed in long double, whose width varies.
+    source = inspect.getsource(numerics)
+    assert "longdouble" not in source
+    assert "float128" not in source
 
 
 # --- non-finite input, as scipy.special ---------------------------------------------------------
@@ -166,6 +256,33 @@ def test_non_finite_rows_do_not_disturb_finite_rows():
     a = np.array([[0.0, 0.0], [np.inf, 0.0], [50.0, 0.0]])
     np.testing.assert_array_equal(logsumexp(a)[[0, 2]], [logsumexp(a[0]), logsumexp(a[2])])
     np.testing.assert_array_equal(log_softmax(a)[2], log_softmax(a[2]))
+
+
+def test_minus_inf_entries_leave_the_others_exact():
+    # A logit -inf (a class of probability 0, as from a mask) adds nothing to the sum.
+    rng = np.random.default_rng(14)
+    for row in logit_rows(150, seed=15):
+        masked = np.where(rng.random(row.size) < 0.3, -np.inf, row)
+        masked[np.argmax(row)] = row.max()
+        kept = np.isfinite(masked)
+        kappa = logsumexp_condition(row[kept])
+        got = logsumexp(masked)
+        assert ulp_error([got], [exact_logsumexp(row[kept])])[0] <= 1.5 * max(1.0, kappa)
+        ls = log_softmax(masked)
+        assert (ls[~kept] == -np.inf).all()
+        assert ulp_error(ls[kept], exact_log_softmax(row[kept])).max() <= 2.0
+
+
+def test_huge_spreads_raise_no_flag():
+    # a - max(a) overflows to -inf in these rows; the conftest turns any flag into an error.
+    assert logsumexp([1e308, -1e308]) == 1e308
+    row = np.array([1e308, -1e308, 1e308 - 1e293, 1e308 - 3e292])
+    assert ulp_error([logsumexp(row)], [exact_logsumexp(row)])[0] <= 0.5
+    ls = log_softmax(row)
+    assert ls[1] == -np.inf  # -2e308: beyond float64, where -inf is the correct rounding
+    assert ulp_error(ls[[0, 2, 3]], [exact_log_softmax(row)[k] for k in (0, 2, 3)]).max() <= 1.0
+    assert log_softmax(row, index=1) == ls[1]
+    assert log_softmax(np.array([[1.7e308, -1.7e308]]), index=0) == 0.0
 
 
 # --- types, shapes and axes ---------------------------------------------------------------------
@@ -366,3 +483,57 @@ def test_log_softmax_normalises(a):
 )
 def test_logsumexp_shift(a, c):
     assert logsumexp(a + c) == pytest.approx(logsumexp(a) + c, rel=1e-14, abs=1e-12)
+
+
+# --- the categorical cost, built on the reductions ---------------------------------------------
+
+
+def test_categorical_soft_targets_over_a_huge_spread():
+    # The log-probability -2e308 is beyond float64, the cost 1e308 is not.
+    for y, z in [([0.5, 0.5], [1e308, -1e308]), ([0.9, 0.1], [1.5e308, -1.5e308])]:
+        exact = -sum(mpmath.mpf(p) * v for p, v in zip(y, exact_log_softmax(z), strict=True))
+        assert ulp_error([categorical_nll(y, z)], [exact])[0] <= 1.0
+    assert categorical_nll([0.25, 0.75], [1.5e308, -1.5e308]) == np.inf  # 2.25e308 is beyond
+    np.testing.assert_array_equal(categorical_nll_grad([0.5, 0.5], [1e308, -1e308]), [0.5, -0.5])
+    assert categorical_nll([1e-300, 1.0 - 1e-300], [0.0, -1e-20]) == pytest.approx(np.log(2.0))
+
+
+@pytest.mark.parametrize("z", [-np.inf, np.inf, -1e308, 0.0, 40.0, np.nan])
+@pytest.mark.parametrize("label", [0, 1])
+def test_categorical_is_two_class_bernoulli_at_any_logit(label, z):
+    np.testing.assert_array_equal(categorical_nll(label, [0.0, z]), bernoulli_nll(label, z))
+    grad = categorical_nll_grad(label, [0.0, z])
+    np.testing.assert_array_equal(grad[1], bernoulli_nll_grad(label, z))
+    np.testing.assert_array_equal(grad[0], -grad[1])
+
+
+@pytest.mark.parametrize("y", [0.0, 0.3, 1.0])
+def test_categorical_soft_targets_agree_with_bernoulli_at_infinite_logits(y):
+    for z in (-np.inf, np.inf):
+        assert categorical_nll([1.0 - y, y], [0.0, z]) == bernoulli_nll(y, z)
+
+
+def test_categorical_single_class_is_certain():
+    logits = [[-np.inf], [np.inf], [3.0], [np.nan]]
+    np.testing.assert_array_equal(categorical_nll([0, 0, 0, 0], logits), [0.0, 0.0, 0.0, np.nan])
+    np.testing.assert_array_equal(
+        categorical_nll_grad([0, 0, 0, 0], logits)[:, 0], [0, 0, 0, np.nan]
+    )
+    assert categorical_nll([[1.0]], [[-np.inf]]) == 0.0
+
+
+def test_categorical_keeps_nan_where_no_class_is_certain():
+    # Two +inf, only -inf, or a nan: the probabilities are undefined. A finite class beside a
+    # +inf has probability 0.
+    logits = [[np.inf, np.inf], [0.0, np.inf], [-np.inf, -np.inf], [np.nan, 1.0]]
+    np.testing.assert_array_equal(
+        categorical_nll([1, 0, 0, 1], logits), [np.nan, np.inf, np.nan, np.nan]
+    )
+
+
+def test_categorical_errors_name_the_logits():
+    for function in (categorical_nll, categorical_nll_grad):
+        with pytest.raises(ValueError, match=r"^logits must have at least one dimension"):
+            function(0, 1.0)
+        with pytest.raises(ValueError, match=r"^axis 1 is out of range for logits of dimension 1"):
+            function(0, [0.0, 1.0], axis=1)
