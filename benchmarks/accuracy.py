@@ -21,10 +21,13 @@ from losslab.reference import (
     exact_log_sigmoid,
     exact_log_softmax,
     exact_logsumexp,
+    exact_poisson_nll,
     exact_softplus,
     gaussian_nll_condition,
     logit_rows,
     logsumexp_condition,
+    near_optimum_counts,
+    poisson_nll_condition,
     ulp_error,
     whole_range,
 )
@@ -37,6 +40,7 @@ EXACT_ELEMENTWISE: dict[str, Callable[[float], Any]] = {
 BERNOULLI_LABELS = "bernoulli_nll, y in {0, 1}"
 BERNOULLI_SOFT = "bernoulli_nll, y in [0, 1]"
 CATEGORICAL = "categorical_nll, every label"
+POISSON = "poisson_nll, y near the rate"
 
 FLOAT64_MAX = float(np.finfo(np.float64).max)
 
@@ -160,13 +164,24 @@ def gaussian(
     return compare("gaussian_nll", group, [inputs], reference, condition)
 
 
+def poisson(group: Sequence[Contender], points: int, seed: int) -> list[AccuracyRow]:
+    """Error of poisson_nll relative to its conditioning, over `points` counts up to 1e15 each at
+    a rate near it (losslab.reference.near_optimum_counts), where the terms of the cost cancel."""
+    inputs = near_optimum_counts(points, seed)
+    reference = _exact_pointwise(exact_poisson_nll, inputs)
+    # A little away from the optimum the cost is ill-conditioned (kappa up to 1e8): a rounding of
+    # the log-rate alone moves it by kappa ulp.
+    condition = np.maximum(1.0, _exact_pointwise(poisson_nll_condition, inputs))
+    return compare(POISSON, group, [inputs], reference, condition)
+
+
 def measure(
     table: dict[str, list[Contender]], points: int, rows: int, seed: int
 ) -> list[AccuracyRow]:
     """The whole accuracy table.
 
-    `points` whole-range inputs for the elementwise functions, as many draws for gaussian_nll,
-    and `rows` rows of logits for the reductions and categorical_nll.
+    `points` whole-range inputs for the elementwise functions, as many draws for gaussian_nll and
+    counts for poisson_nll, and `rows` rows of logits for the reductions and categorical_nll.
     """
     x = whole_range(points, seed)
     # A stream of its own: default_rng(seed) would repeat the bits of whole_range's draw.
@@ -178,4 +193,5 @@ def measure(
     lines += bernoulli(table["bernoulli_nll"], x, rng)
     lines += reductions(table, logit_rows(rows, seed))
     lines += gaussian(table["gaussian_nll"], points, rng)
+    lines += poisson(table["poisson_nll"], points, seed)
     return lines

@@ -2,10 +2,10 @@
 
 A function's inputs are a tuple of numpy arrays in the order of losslab's arguments: ``(x,)`` for
 softplus and log_sigmoid, ``(a,)`` for the reductions, ``(y, logits)`` for bernoulli_nll and
-categorical_nll (labels as int64), ``(y, mean, scale)`` for gaussian_nll. Every contender takes
-that tuple and returns a float64 array; reductions work along the last axis, so the same contender
-serves one row (accuracy) and a matrix of rows (throughput). torch is optional: without it its
-rows are left out.
+categorical_nll (labels as int64), ``(y, mean, scale)`` for gaussian_nll, ``(y, log_rate)`` for
+poisson_nll. Every contender takes that tuple and returns a float64 array; reductions work along
+the last axis, so the same contender serves one row (accuracy) and a matrix of rows (throughput).
+torch is optional: without it its rows are left out.
 """
 
 from __future__ import annotations
@@ -116,6 +116,12 @@ def _scipy_gaussian_nll(y: FloatArray, mean: FloatArray, scale: FloatArray) -> F
     return result
 
 
+def _scipy_poisson_nll(y: FloatArray, log_rate: FloatArray) -> FloatArray:
+    """Minus scipy's log-probability of the Poisson distribution, at the rate ``exp(log_rate)``."""
+    result: FloatArray = -scipy.stats.poisson.logpmf(y, np.exp(log_rate))
+    return result
+
+
 def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
     """torch's functions on zero-copy views of the numpy inputs (float64 stays float64)."""
     functional = torch.nn.functional
@@ -137,6 +143,10 @@ def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
         # The default eps=1e-6 clamps the variance from below: what torch users get.
         return functional.gaussian_nll_loss(mean, y, scale**2, full=True, reduction="none")
 
+    def poisson_nll(y: Any, log_rate: Any) -> Any:
+        # full=True adds Stirling's approximation of log(y!) for y > 1: a negative log-probability.
+        return functional.poisson_nll_loss(log_rate, y, log_input=True, full=True, reduction="none")
+
     return {
         # Default arguments on purpose: threshold=20 makes softplus return x itself above 20,
         # which is what torch users get.
@@ -153,6 +163,13 @@ def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
             Contender("`torch.nn.functional.cross_entropy`", wrap(categorical_nll))
         ],
         "gaussian_nll": [Contender("`torch.nn.functional.gaussian_nll_loss`", wrap(gaussian_nll))],
+        "poisson_nll": [
+            Contender(
+                "`torch.nn.functional.poisson_nll_loss(full=True)`",
+                wrap(poisson_nll),
+                timed=False,
+            )
+        ],
     }
 
 
@@ -214,6 +231,15 @@ def contenders(torch: ModuleType | None) -> dict[str, list[Contender]]:
         "gaussian_nll": [
             Contender("losslab", losslab.gaussian_nll, is_losslab=True),
             Contender("`-scipy.stats.norm.logpdf(y, mean, scale)`", _scipy_gaussian_nll),
+        ],
+        # Accuracy only: the throughput workloads hold no counts.
+        "poisson_nll": [
+            Contender("losslab", losslab.poisson_nll, is_losslab=True, timed=False),
+            Contender(
+                "`-scipy.stats.poisson.logpmf(y, np.exp(log_rate))`",
+                _scipy_poisson_nll,
+                timed=False,
+            ),
         ],
     }
     if torch is not None:

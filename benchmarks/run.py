@@ -1,12 +1,15 @@
 """Accuracy and throughput of losslab's log-domain functions and costs next to numpy, scipy, torch.
 
-Prints a header naming the machine, then two Markdown tables:
+Prints a header naming the machine, then these Markdown tables:
 
 * accuracy: the error in ulp of the exact value (mpmath, 256 bits) over the whole float64 range
   for softplus, log_sigmoid and bernoulli_nll, over rows of logits with tiny to huge margins for
-  logsumexp, log_softmax and categorical_nll, and over wide magnitudes for gaussian_nll;
+  logsumexp, log_softmax and categorical_nll, over wide magnitudes for gaussian_nll, and near the
+  optimum, for counts up to 1e15, for poisson_nll;
 * throughput on one thread, as a share of a memory-bound numpy loop over the same arrays (a copy,
-  an addition or a clip, by the number of inputs) measured in the same process.
+  an addition or a clip, by the number of inputs) measured in the same process;
+* the reductions (logsumexp, log_softmax, categorical_nll) over rows of 10, 100 and 1000 classes
+  as shares of torch's throughput and of numpy's exp alone on the same array, from the same run.
 
 Usage: ``python benchmarks/run.py [--quick] [--points N] [--rows N] [--size N] [--json PATH]``,
 or ``nox -s bench -- [--with-torch] [options]``. torch is compared where it is installed.
@@ -76,8 +79,9 @@ def parse(argv: list[str] | None) -> tuple[Sizes, Path | None]:
         rows=args.rows or base.rows,
         size=args.size or base.size,
     )
-    if sizes.size % throughput.ROW:
-        parser.error(f"--size must be a multiple of {throughput.ROW} (the rows of the reductions)")
+    longest = max(throughput.ROWS)
+    if sizes.size % longest:
+        parser.error(f"--size must be a multiple of {longest} (the rows of the reductions)")
     return sizes, args.json
 
 
@@ -114,10 +118,16 @@ def accuracy_section(lines: list[accuracy.AccuracyRow], sizes: Sizes) -> str:
         f"mean, scale and the constant), over {sizes.points:,} draws of mean ~ N(0, 1)·10^U(-3, "
         "6), y = mean + N(0, 1)·10^U(-8, 3), scale = 10^U(-200, 200), less those whose exact "
         "cost exceeds the largest float64 (the points column counts the rest). "
+        "poisson_nll: ulp / max(1, κ), κ = losslab.reference.poisson_nll_condition (over y and "
+        f"log_rate), over {sizes.points:,} counts y log-uniform in [1, 1e15], a quarter at "
+        "log_rate = log(y), the others at a rate y·(1 + s) or y / (1 + s) with s log-uniform "
+        "in [1e-8, 10] (losslab.reference.near_optimum_counts). "
         f"Seed {SEED}. torch's softplus returns x itself above its default threshold=20; its "
         "gaussian_nll_loss runs with var=scale**2, full=True and the default eps=1e-6, which "
         "clamps the variance (for a scale below 1e-3 it returns the cost of scale 1e-3), and "
-        "scale**2 overflows to inf above a scale of 1.3e154 (the cost then is inf)."
+        "scale**2 overflows to inf above a scale of 1.3e154 (the cost then is inf). torch's "
+        "poisson_nll_loss runs with log_input=True and full=True, which adds Stirling's "
+        "approximation of log(y!) for y > 1."
     )
 
 
@@ -143,8 +153,9 @@ def throughput_section(lines: list[throughput.ThroughputRow], sizes: Sizes) -> s
         f"Input: {sizes.size:,} float64 per array, numpy.random.default_rng({SEED}): logits ~ "
         f"N(0, {throughput.SIGMA:g}²); labels 0 or 1 as float64 for bernoulli_nll; mean = the "
         "logits, y = mean + N(0, 1) and scale = 10^U(-1, 1) for gaussian_nll; logsumexp, "
-        f"log_softmax and categorical_nll over rows of {throughput.ROW} (shape "
-        f"{sizes.size // throughput.ROW:,} × {throughput.ROW}), one int64 label per row for "
+        "log_softmax and categorical_nll over the same logits in rows of "
+        f"{', '.join(str(k) for k in throughput.ROWS)} classes (shape {sizes.size:,} / classes "
+        "× classes), one int64 label per row for "
         "categorical_nll. Melem/s counts the elements of one input array: samples, or logits "
         f"where rows are reduced. One thread, best of {throughput.REPEATS} after a warm-up. "
         "Every implementation allocates its result; the bounds write into an array allocated "
@@ -155,7 +166,49 @@ def throughput_section(lines: list[throughput.ThroughputRow], sizes: Sizes) -> s
     )
 
 
-def record(line: accuracy.AccuracyRow | throughput.ThroughputRow) -> dict[str, Any]:
+def ratios_section(rows: list[throughput.RatioRow], env: dict[str, Any]) -> str:
+    """The reductions as shares of torch's throughput and of np.exp's, with their targets."""
+
+    def share(value: float | None, target: float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value:.2f}" + ("" if target is None else f" (≥ {target:.2f})")
+
+    table = report.markdown_table(
+        ["function", "classes", "losslab Melem/s", "torch Melem/s", "÷ torch", "÷ np.exp"],
+        [
+            [
+                row.function,
+                f"{row.classes:,}",
+                report.format_rate(row.melem_per_s),
+                "—" if row.torch_melem_per_s is None else report.format_rate(row.torch_melem_per_s),
+                share(row.of_torch, throughput.TARGET_OF_TORCH[row.function]),
+                share(row.of_exp, throughput.TARGET_OF_EXP.get(row.function)),
+            ]
+            for row in rows
+        ],
+        numeric=5,
+    )
+    exp = (
+        "numpy's float64 exp is vectorized here (AVX-512F)"
+        if env["exp_vectorized"]
+        else "numpy's float64 exp is not vectorized here (no AVX-512F: it is the C library's, "
+        "one element at a time), while torch's is (with AVX2 or AVX-512), so that torch's "
+        "reductions may outrun numpy's exp alone; the ÷ np.exp column is the comparison that "
+        "holds from one machine to the next"
+    )
+    return (
+        "## The reductions against torch and np.exp\n\n"
+        f"{table}\n\n"
+        f"From the throughput run above, on {env['cpu']}: losslab's rate as a share of torch's "
+        "and of np.exp's alone on the same array, in parentheses the share aimed at. Every "
+        f"exact reduction needs one exponential per logit; {exp}."
+    )
+
+
+def record(
+    line: accuracy.AccuracyRow | throughput.ThroughputRow | throughput.RatioRow,
+) -> dict[str, Any]:
     """One table line as a JSON object; nan (no finite result) becomes null, as JSON has no nan."""
     return {
         key: None if isinstance(value, float) and not math.isfinite(value) else value
@@ -201,6 +254,8 @@ def main(argv: list[str] | None = None) -> None:
     print(report.header(env), end="\n\n")
     print(accuracy_section(accuracy_lines, sizes), end="\n\n")
     print(throughput_section(throughput_lines, sizes), end="\n\n")
+    ratio_lines = throughput.ratios(throughput_lines)
+    print(ratios_section(ratio_lines, env), end="\n\n")
     seed_line = seeds.measure(64, SEED)
     print(seeds_section(seed_line))
     print(f"done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -216,11 +271,12 @@ def main(argv: list[str] | None = None) -> None:
             },
             "throughput": {
                 "size": sizes.size,
-                "row_length": throughput.ROW,
+                "row_lengths": list(throughput.ROWS),
                 "sigma": throughput.SIGMA,
                 "repeats": throughput.REPEATS,
                 "bounds": throughput.BOUND_LABELS,
                 "results": [record(line) for line in throughput_lines],
+                "ratios": [record(line) for line in ratio_lines],
             },
             "seeds": {
                 "seeds": seed_line.seeds,

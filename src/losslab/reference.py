@@ -23,10 +23,13 @@ __all__ = [
     "exact_log_sigmoid",
     "exact_log_softmax",
     "exact_logsumexp",
+    "exact_poisson_nll",
     "exact_softplus",
     "gaussian_nll_condition",
     "logit_rows",
     "logsumexp_condition",
+    "near_optimum_counts",
+    "poisson_nll_condition",
     "ulp_error",
     "whole_range",
 ]
@@ -106,6 +109,62 @@ def gaussian_nll_condition(y: float, mean: float, scale: float) -> float:
     sensitivity = abs(r / s_) * (abs(y_) + abs(m_)) + abs(1 - r**2) + _CTX.log(2 * _CTX.pi) / 2
     value = exact_gaussian_nll(y, mean, scale)
     return float("inf") if value == 0 else float(sensitivity / abs(value))
+
+
+def exact_poisson_nll(y: float, log_rate: float) -> Mpf:
+    """``exp(log_rate) - y * log_rate + log(y!)`` of a float64 count and log-rate, to 256 bits.
+
+    Near the optimum the three terms cancel down to about ``log(2 pi y) / 2``: the sum is formed
+    again with as many more bits as the cancellation took, until 256 of them survive it.
+
+    Examples
+    --------
+    >>> float(exact_poisson_nll(1e16, 36.841361487904734))  # the naive float64 sum gives 64.0
+    19.3396192772
+    >>> float(exact_poisson_nll(0.0, float("-inf"))), float(exact_poisson_nll(3.0, float("-inf")))
+    (0.0, inf)
+    """
+    count, eta = _CTX.mpf(float(y)), _CTX.mpf(float(log_rate))
+    if count == 0:  # 0 * log_rate is nan at an infinite log_rate, and 0 is meant
+        return _CTX.exp(eta)
+    if not _CTX.isfinite(eta):  # a positive count is impossible at rate 0, costs inf at rate inf
+        return eta if _CTX.isnan(eta) else _CTX.inf
+    bits = PRECISION
+    while True:
+        with _CTX.workprec(bits):
+            terms = [_CTX.exp(eta), -count * eta, _CTX.loggamma(count + 1)]
+            value = _CTX.fsum(terms)
+        lost = max(_CTX.mag(term) for term in terms) - _CTX.mag(value)
+        if lost <= bits - PRECISION:
+            return value
+        bits = PRECISION + lost + 16
+
+
+def poisson_nll_condition(y: float, log_rate: float) -> float:
+    r"""Condition number of the Poisson cost: :math:`(|\eta J_\eta| + |y J_y|) / |J|`.
+
+    Over the log-rate, :math:`J_\eta = e^{\eta} - y`, and the count,
+    :math:`J_y = \psi(y + 1) - \eta` (the count taken as a real number, through the Gamma
+    function). Near the optimum it is about :math:`|\eta (e^{\eta} - y)| / J`, which grows with
+    the distance of the rate from `y`. At ``log_rate = log(y)`` rounded to float64 it is a few
+    units for counts up to 1e15, and larger beyond: the rounding of ``log(y)`` alone then moves
+    the rate far enough from `y`.
+
+    Examples
+    --------
+    For ``y = 0`` the cost is :math:`e^{\eta}`, whose condition number is :math:`|\eta|`:
+
+    >>> poisson_nll_condition(0.0, -2.5)
+    2.5
+    >>> round(poisson_nll_condition(1e6, 13.815510557964274 + 1e-4), 1)  # rate 1e6 (1 + 1e-4)
+    189.1
+    """
+    # 256 bits are plenty here: e**eta - y and psi(y + 1) - eta cancel far less than the cost.
+    count, eta = _CTX.mpf(float(y)), _CTX.mpf(float(log_rate))
+    by_rate = abs(eta * (_CTX.exp(eta) - count))
+    by_count = abs(count * (_CTX.digamma(count + 1) - eta)) if count else 0
+    value = exact_poisson_nll(y, log_rate)
+    return float("inf") if value == 0 else float((by_rate + by_count) / abs(value))
 
 
 def _top_and_log_rest(row: Iterable[float]) -> tuple[list[Mpf], Mpf, Mpf]:
@@ -263,3 +322,28 @@ def logit_rows(count: int, seed: int = 0) -> list[npt.NDArray[np.float64]]:
             row[top] = np.delete(row, top).max() + rng.uniform(30.0, 800.0)
         rows.append(row)
     return rows
+
+
+def near_optimum_counts(
+    n: int, seed: int = 0, largest: float = 1e15
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """`n` counts log-uniform in [1, `largest`], each with a log-rate near its optimum.
+
+    A quarter sit at the optimum itself, ``log(y)`` rounded to float64, where training ends up;
+    the others at a rate ``y (1 + s)`` or ``y / (1 + s)``, with ``s`` log-uniform in [1e-8, 10].
+    This is where the Poisson cost is the small difference of large terms; its condition number
+    runs from a few units at the optimum to over 1e8 a little away from it, for counts near 1e15.
+
+    Examples
+    --------
+    >>> y, eta = near_optimum_counts(1000)
+    >>> bool((y >= 1).all() and (y == np.round(y)).all()), float(y.max()) <= 1e15
+    (True, True)
+    >>> bool((np.abs(eta - np.log(y)) <= np.log(11.0)).all())
+    True
+    """
+    rng = np.random.default_rng(seed)
+    counts = np.round(10.0 ** rng.uniform(0.0, np.log10(largest), n))
+    shift = np.log1p(10.0 ** rng.uniform(-8.0, 1.0, n)) * rng.choice([-1.0, 1.0], n)
+    shift[: n // 4] = 0.0
+    return counts, np.log(counts) + shift
