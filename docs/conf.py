@@ -37,6 +37,7 @@ nitpick_ignore = [
     ("py:class", name)
     for name in (
         "array_like",
+        "sequence",
         "optional",
         "callable",
         "numpy.ndarray",

@@ -1,5 +1,6 @@
 """losslab.geometry: Hessians against closed forms, Jensen certificates, and slices."""
 
+import mpmath
 import numpy as np
 import pytest
 import scipy.special
@@ -123,3 +124,86 @@ def test_filter_normalized_slices_do_not_see_a_rescaling_of_relu_layers():
         for like, r in zip((params, rescaled), raw, strict=True)
     ]
     assert np.max(np.abs(raw_slices[0] - raw_slices[1])) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: hessian(lambda t: t, [1.0, 2.0], step=0.0), ValueError, "step must be positive"),
+        (lambda: hessian(lambda t: t, [1.0, 2.0], step=np.nan), ValueError, "step must be"),
+        (lambda: hessian(lambda t: t, [1e20, 2.0]), ValueError, "theta must be moved by step"),
+        (lambda: hessian(lambda t: t[:1], [1.0, 2.0]), ValueError, "gradient must return the"),
+        (lambda: hessian(lambda t: t, [[1.0, 2.0]]), ValueError, "theta must have 1 dim"),
+        (lambda: hessian(lambda t: t, [1.0 + 1j]), TypeError, "theta must hold real numbers"),
+        (lambda: hessian(None, [1.0]), TypeError, "gradient must be callable"),
+        (
+            lambda: jensen_certificate(
+                lambda x: float(x @ x), [np.zeros(1), np.ones(1)], tolerance=-1
+            ),
+            ValueError,
+            "tolerance must be >= 0",
+        ),
+        (
+            lambda: jensen_certificate(
+                lambda x: float(x[0]), [np.zeros(1), np.ones(1)], weights=[1.5]
+            ),
+            ValueError,
+            r"weights must be in \(0, 1\)",
+        ),
+        (lambda: jensen_certificate(lambda x: 0.0, [np.zeros(1)]), ValueError, "at least two"),
+        (
+            lambda: jensen_certificate(lambda x: np.nan, [np.zeros(1), np.ones(1)]),
+            ValueError,
+            r"loss\(points\[0\]\) must be finite",
+        ),
+        (
+            lambda: line_slice(lambda x: 0.0, [0.0, 0.0], [1.0, 1.0, 1.0], [0.5]),
+            ValueError,
+            r"the points must have one shape: start \(2,\), end \(3,\)",
+        ),
+        (
+            lambda: line_slice(lambda x: 0.0, [0.0], [1.0], [np.inf]),
+            ValueError,
+            "ts must be finite",
+        ),
+        (lambda: line_slice(lambda x: 0.0, [1e308], [-1e308], [3.0]), ValueError, "beyond float64"),
+        (
+            lambda: plane_slice(lambda x: 0.0, [0, 0], [1, 0], [0, 1, 2], [0], [0]),
+            ValueError,
+            r"second \(3,\)",
+        ),
+        (
+            lambda: unflatten(np.zeros(3), ((np.ones((1, 1)), np.ones(1)),)),
+            ValueError,
+            "vector must",
+        ),
+        (lambda: flatten([(1.0, 2.0)]), TypeError, r"params\[0\]\[0\] must be a numpy array"),
+        (
+            lambda: filter_normalized_direction(((np.ones((2, 1)), np.ones(1)),), 0),
+            TypeError,
+            "rng must be a numpy.random.Generator",
+        ),
+    ],
+)
+def test_bad_arguments_are_rejected_naming_them(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_convex_loss_is_not_proved_non_convex_by_a_negative_tolerance():
+    # A negative tolerance used to count rounding below the chord as a violation for x @ x.
+    with pytest.raises(ValueError, match="tolerance"):
+        jensen_certificate(lambda x: float(x @ x), [np.array([0.1]), np.array([0.7])], tolerance=-1)
+    assert (
+        jensen_certificate(lambda x: float(x @ x), [np.array([0.1]), np.array([0.7])], tolerance=0)
+        is None
+    )
+
+
+def test_huge_parameters_keep_their_filter_norms():
+    w = np.array([[1e308, 3e307], [1e308, -4e307]])
+    ((d, _),) = filter_normalized_direction(((w, np.zeros(2)),), np.random.default_rng(0))
+    assert np.isfinite(d).all()
+    norms = [float(mpmath.sqrt(sum(mpmath.mpf(v) ** 2 for v in column))) for column in d.T]
+    expected = [float(mpmath.sqrt(sum(mpmath.mpf(v) ** 2 for v in column))) for column in w.T]
+    np.testing.assert_allclose(norms, expected, rtol=1e-14)

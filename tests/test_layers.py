@@ -1,11 +1,12 @@
 """The library reads in one direction, in modules of a readable size, with no reaching-in.
 
-The layers, lowest first: the internal ``_arrays``; ``numerics`` and the mpmath ``reference``;
-the costs (``likelihoods``) and the information measures (``empirical``); the networks
-(``nets``, which needs only ``numerics`` and ``_arrays``); ``optim``; ``geometry``; the
-``experiments``; the ``plotting`` of their results. A module imports only from lower layers, or
-from its own package; every import counts, those inside functions too. Names with a leading
-underscore may be imported only from a private module (``losslab._arrays``,
+The layers, lowest first: the internal ``_arrays``; ``numerics``, the mpmath ``reference`` and
+the internal ``_poisson`` and ``_categorical`` (the arithmetic of the Poisson cost, the target and
+limits of the categorical one); the costs (``likelihoods``) and the information measures
+(``empirical``); the networks (``nets``, which needs only ``numerics`` and ``_arrays``);
+``optim``; ``geometry``; the ``experiments``; the ``plotting`` of their results. A module imports
+only from lower layers, or from its own package; every import counts, those inside functions too.
+Names with a leading underscore may be imported only from a private module (``losslab._arrays``,
 ``losslab.plotting._style``, ...). No module is over 750 lines.
 """
 
@@ -19,6 +20,8 @@ LAYERS = {
     "losslab._arrays": 0,
     "losslab.numerics": 1,
     "losslab.reference": 1,
+    "losslab._poisson": 1,
+    "losslab._categorical": 1,
     "losslab.likelihoods": 2,
     "losslab.empirical": 2,
     "losslab.nets": 3,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import losslab
-from losslab import likelihoods
+from losslab import _poisson, likelihoods
 from losslab.likelihoods import (
     HALF_LOG_2PI,
     bernoulli_nll,
@@ -29,8 +29,11 @@ from losslab.reference import (
     exact_bernoulli_nll,
     exact_gaussian_nll,
     exact_log_softmax,
+    exact_poisson_nll,
     gaussian_nll_condition,
     logit_rows,
+    near_optimum_counts,
+    poisson_nll_condition,
     ulp_error,
     whole_range,
 )
@@ -222,6 +225,71 @@ def test_heteroscedastic_perfect_fit_goes_to_minus_infinity_without_nan():
     assert ulp_error(cost, exact).max() <= 2.0
 
 
+def test_heteroscedastic_edges_agree_with_the_gaussian_cost():
+    # The unused branch of log softplus no longer overflows (conftest turns flags into errors).
+    assert heteroscedastic_gaussian_nll(0.0, 0.0, 1000.0) == pytest.approx(
+        HALF_LOG_2PI + np.log(1000.0), rel=1e-15
+    )
+    # y - mean overflows; the residual over sigma does not, as in gaussian_nll.
+    raw = 1e308  # softplus(raw) == raw
+    assert heteroscedastic_gaussian_nll(1e308, -1e308, raw) == gaussian_nll(1e308, -1e308, raw)
+    exact = float(exact_gaussian_nll(1e308, -1e308, raw))  # 712.115...
+    assert gaussian_nll(1e308, -1e308, raw) == pytest.approx(exact, rel=1e-15)
+    d_mean, _ = heteroscedastic_gaussian_nll_grad(1e308, -1e308, 1.0)
+    with mpmath.workprec(200):
+        exact = float(-2 * mpmath.mpf(1e308) / mpmath.log1p(mpmath.e) ** 2)
+    assert d_mean == pytest.approx(exact, rel=1e-15)
+    # A residual far below sigma's own range: sigma = e**-1000 is 0 in float64, r is not.
+    with mpmath.workprec(200):
+        r = mpmath.mpf(5e-324) / mpmath.exp(-1000)
+        exact = mpmath.log(2 * mpmath.pi) / 2 - 1000 + r**2 / 2
+    assert heteroscedastic_gaussian_nll(5e-324, 0.0, -1000.0) == pytest.approx(
+        float(exact), rel=1e-13
+    )
+
+
+@pytest.mark.parametrize(
+    "cost",
+    [
+        gaussian_nll,
+        gaussian_nll_grad,
+        laplace_nll,
+        laplace_nll_grad,
+        heteroscedastic_gaussian_nll,
+        lambda y, m, s: heteroscedastic_gaussian_nll_grad(y, m, s)[0],
+        lambda y, m, s: heteroscedastic_gaussian_nll_grad(y, m, s)[1],
+    ],
+)
+def test_location_scale_costs_of_an_undefined_residual_are_nan(cost):
+    for y, location in ((np.inf, np.inf), (-np.inf, -np.inf), (np.nan, 0.0), (0.0, np.nan)):
+        assert np.isnan(cost(y, location, 0.5))  # inf - inf: no residual, and no flag
+
+
+def test_a_nan_raw_scale_gives_nan_gradients_even_at_an_exact_fit():
+    d_mean, d_raw = heteroscedastic_gaussian_nll_grad(0.0, 0.0, np.nan)
+    assert np.isnan(d_mean)
+    assert np.isnan(d_raw)
+    assert np.isnan(heteroscedastic_gaussian_nll(0.0, 0.0, np.nan))
+
+
+def test_gradients_of_extreme_residuals_do_not_overflow_where_they_are_finite():
+    assert laplace_nll_grad(1e308, -1e308) == -1.0
+    assert laplace_nll_grad(0.0, 1.0, 1e-320) == np.inf  # 1 / b beyond float64
+    assert laplace_nll_grad(0.0, 1.0, 1e308) == 1e-308  # a subnormal, without a flag
+    # (y - mean) / scale overflows for a scale just above 1; the gradient does not.
+    exact = float(-2 * mpmath.mpf(1e308) / mpmath.mpf(1.1) ** 2)
+    assert gaussian_nll_grad(1e308, -1e308, 1.1) == pytest.approx(exact, rel=1e-15)
+
+
+def test_masked_and_ragged_input_is_refused():
+    masked = np.ma.array([1.0, 1e300], mask=[False, True])
+    for cost in (bernoulli_nll, gaussian_nll, laplace_nll, heteroscedastic_gaussian_nll):
+        with pytest.raises(TypeError, match="must not be a masked array"):
+            cost(0.5, masked, 1.0) if cost is not bernoulli_nll else cost(0.5, masked)
+    with pytest.raises(ValueError, match=r"^y must be a rectangular array"):
+        gaussian_nll([[0.0, 1.0], [2.0]], 0.0)
+
+
 @pytest.mark.parametrize(("y", "mean", "raw"), np.random.default_rng(44).normal(0, 2, (30, 3)))
 def test_heteroscedastic_grad_matches_finite_differences(y, mean, raw):
     d_mean, d_raw = heteroscedastic_gaussian_nll_grad(y, mean, raw)
@@ -254,6 +322,123 @@ def test_poisson_grad(count, eta):
     assert grad == pytest.approx(numeric, rel=1e-5, abs=1e-4)
 
 
+def _exact_poisson_grad(y, eta):
+    """``exp(eta) - y`` to 256 bits past the cancellation, with its condition number."""
+    with mpmath.workprec(256 + 1100):
+        rate, count = mpmath.exp(mpmath.mpf(eta)), mpmath.mpf(y)
+        value = rate - count
+        kappa = (abs(eta) * rate + count) / abs(value) if value else mpmath.inf
+    return value, float(kappa)
+
+
+def test_poisson_near_the_optimum_within_a_few_ulp_times_condition():
+    y, eta = near_optimum_counts(2000, seed=53)
+    exact = [exact_poisson_nll(a, b) for a, b in zip(y, eta, strict=True)]
+    kappa = np.array([poisson_nll_condition(a, b) for a, b in zip(y, eta, strict=True)])
+    errors = ulp_error(poisson_nll(y, eta), exact)
+    assert (errors <= 2.0 * np.maximum(1.0, kappa)).all()
+    # At the optimum itself the cost is well conditioned, and within an ulp.
+    at_optimum = eta == np.log(y)
+    assert at_optimum.sum() >= 400
+    assert kappa[at_optimum].max() < 5.0
+    assert errors[at_optimum].max() <= 1.0
+
+
+def test_poisson_far_from_the_optimum_within_a_few_ulp_times_condition():
+    rng = np.random.default_rng(54)
+    n = 1200
+    y = np.floor(10.0 ** rng.uniform(0.0, 308.0, n))  # up to 1e308, where log(y!) overflows
+    y[: n // 10] = 0.0
+    y[n // 10 : n // 3] = np.floor(10.0 ** rng.uniform(0.0, 3.0, n // 3 - n // 10))
+    eta = rng.choice([-1.0, 1.0], n) * 10.0 ** rng.uniform(-10.0, 308.0, n)
+    eta[n // 3 : 2 * n // 3] = rng.uniform(-800.0, 800.0, 2 * n // 3 - n // 3)
+    largest = np.finfo(np.float64).max
+    for args, value in zip(zip(y, eta, strict=True), poisson_nll(y, eta), strict=True):
+        exact = exact_poisson_nll(*args)
+        if exact > largest:  # beyond float64: inf is the correctly rounded answer
+            assert value == np.inf, args
+            continue
+        assert ulp_error([value], [exact])[0] <= 3.0 * max(1.0, poisson_nll_condition(*args)), args
+
+
+def test_poisson_grad_within_its_condition_and_below_the_plain_difference():
+    y, eta = near_optimum_counts(1500, seed=55)
+    exact, kappa = zip(
+        *(_exact_poisson_grad(a, b) for a, b in zip(y, eta, strict=True)), strict=True
+    )
+    ours = ulp_error(poisson_nll_grad(y, eta), exact)
+    plain = ulp_error(np.exp(eta) - y, exact)
+    assert (ours <= 2.0 * np.maximum(1.0, kappa)).all()
+    # exp(eta) - y keeps the rounding of exp(eta); y expm1(t) keeps the much smaller error of t.
+    assert np.median(ours) < np.median(plain) / 4
+
+
+def test_poisson_edges_give_the_limit_with_no_flag_and_no_nan():
+    # The conftest turns every floating-point flag into an error: none escapes below.
+    assert poisson_nll(3, 1e308) == np.inf  # e**eta - y eta was inf - inf
+    # log(y!) overflowed in math.lgamma; the cost, 7e308, is indeed beyond float64.
+    assert poisson_nll(1e306, 0.0) == np.inf == -scipy.stats.poisson.logpmf(1e306, 1.0)
+    # e**710 overflows; the cost at a count of 1.7e308 does not, and neither does its gradient.
+    value, grad = poisson_nll(1.7e308, 710.0), poisson_nll_grad(1.7e308, 710.0)
+    assert ulp_error([value], [exact_poisson_nll(1.7e308, 710.0)])[0] <= 2.0
+    assert ulp_error([grad], [_exact_poisson_grad(1.7e308, 710.0)[0]])[0] <= 2.0
+    infinite = [-np.inf, np.inf, -np.inf, np.inf]
+    np.testing.assert_array_equal(poisson_nll([0, 0, 3, 3], infinite), [0, np.inf, np.inf, np.inf])
+    np.testing.assert_array_equal(poisson_nll_grad([0, 0, 3, 3], infinite), [0, np.inf, -3, np.inf])
+    assert np.isnan(poisson_nll(3, np.nan))
+    assert np.isnan(poisson_nll_grad(3, np.nan))
+    assert poisson_nll(1, 0.0) == 1.0  # e**0 - 0 + log 1!, every rounding error carried along
+    assert poisson_nll(np.float32(3), np.float32(1.0)).dtype == np.float32
+    assert poisson_nll(np.arange(3)[:, None], np.zeros((1, 4))).shape == (3, 4)
+
+
+@given(st.integers(0, 10**15), st.floats(-700, 700))
+def test_poisson_is_a_finite_negative_log_probability(count, eta):
+    cost = poisson_nll(count, eta)
+    assert np.isfinite(cost)
+    assert cost >= 0
+
+
+@given(st.integers(1, 10**15), st.floats(1e-6, 3))
+def test_poisson_is_smallest_at_the_optimum(count, step):
+    # The difference, about y step**2 / 2 >= 5e-13, is below the rounding error of the naive sum
+    # for large counts: only a cost exact near its optimum keeps the order.
+    eta = np.log(count)
+    at = poisson_nll(count, eta)
+    assert poisson_nll(count, eta - step) > at < poisson_nll(count, eta + step)
+
+
+@given(st.floats(-3, 5))
+def test_poisson_probabilities_sum_to_one(eta):
+    with np.errstate(under="ignore"):  # e**-cost of a far count is 0, correctly
+        total = np.exp(-poisson_nll(np.arange(400), eta)).sum()
+    assert total == pytest.approx(1.0, rel=1e-13)
+
+
+def test_poisson_building_blocks_against_mpmath():
+    assert _poisson.HALF_LOG_2PI_HI == HALF_LOG_2PI
+    with mpmath.workprec(2200):  # phi(t) ~ t**2 / 2 of a tiny t lies 2**-1000 below t
+        half_log_2pi = mpmath.log(2 * mpmath.pi) / 2
+        two_pieces = _poisson.HALF_LOG_2PI_HI + mpmath.mpf(_poisson.HALF_LOG_2PI_LO)
+        assert abs(two_pieces - half_log_2pi) < 2**-105
+        assert abs(_poisson.LN2_HI + mpmath.mpf(_poisson.LN2_LO) - mpmath.log(2)) < 2**-85
+        assert (_poisson.LN2_HI * 2**32).is_integer()  # e * LN2_HI is exact for |e| < 2**21
+
+        def stirlerr(c):
+            return mpmath.loggamma(c + 1) - ((c + 0.5) * mpmath.log(c) - c + half_log_2pi)
+
+        for n, value in enumerate(_poisson.STIRLERR_TABLE, start=1):
+            assert value == float(stirlerr(mpmath.mpf(n))), n  # correctly rounded
+        counts = np.unique(np.round(np.geomspace(1.0, 1e300, 500)))
+        stirlerr_exact = [stirlerr(c) for c in map(mpmath.mpf, counts.tolist())]
+        tiny = np.geomspace(1e-300, 1.0, 200)
+        t = np.concatenate([np.linspace(-50.0, 50.0, 2001), tiny, -tiny])
+        phi = [mpmath.expm1(v) - v for v in map(mpmath.mpf, t.tolist())]
+    with np.errstate(under="ignore"):  # 1 / y**2 of a huge count is 0, correctly
+        assert ulp_error(_poisson.stirlerr(counts), stirlerr_exact).max() <= 2.0
+        assert ulp_error(_poisson.phi(t), phi).max() <= 2.0
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 REJECTIONS = [
@@ -283,6 +468,11 @@ REJECTIONS = [
     (poisson_nll, (-1, 0.0), ValueError, r"^y must be a count 0, 1, 2, ...; got -1.0"),
     (poisson_nll, (1.5, 0.0), ValueError, r"^y must be a count"),
     (poisson_nll, (np.inf, 0.0), ValueError, r"^y must be a count"),
+    (poisson_nll, ([1, 2], [0.0, 1.0, 2.0]), ValueError, r"y \(2,\), log_rate \(3,\)"),
+    (poisson_nll, (1, "2"), TypeError, r"^log_rate must hold real numbers"),
+    (poisson_nll, (1j, 0.0), TypeError, r"^y must hold real numbers"),
+    (poisson_nll_grad, (-2, 0.0), ValueError, r"^y must be a count 0, 1, 2, ...; got -2.0"),
+    (poisson_nll_grad, ([1, 2], [0.0, 1.0, 2.0]), ValueError, r"^shapes do not broadcast"),
 ]
 
 

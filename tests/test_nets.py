@@ -71,14 +71,90 @@ def test_relu_units_that_are_off_pass_no_gradient():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"sizes": (3,)}, "sizes must list at least inputs and outputs"),
-        ({"sizes": (3, 0, 2)}, "sizes must list"),
-        ({"sizes": (2.5, 3)}, "sizes must list"),
-        ({"sizes": (3, 2), "hidden": "gelu"}, "hidden must be"),
+        ({"sizes": (3,)}, ValueError, "sizes must list at least inputs and outputs"),
+        ({"sizes": (3, 0, 2)}, ValueError, r"sizes\[1\] must be an integer >= 1; got 0"),
+        ({"sizes": (2.5, 3)}, TypeError, r"sizes\[0\] must be an integer >= 1; got 2.5"),
+        ({"sizes": (True, 3)}, TypeError, r"sizes\[0\] must be an integer >= 1; got True"),
+        ({"sizes": 3}, TypeError, "sizes must be a sequence of integers"),
+        ({"sizes": "23"}, TypeError, "sizes must be a sequence of integers"),
+        ({"sizes": (3, 2), "hidden": "gelu"}, ValueError, "hidden must be"),
+        ({"sizes": (3, 2), "hidden": None}, TypeError, "hidden must be"),
     ],
 )
-def test_bad_networks_are_rejected(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_networks_are_rejected(kwargs, error, message):
+    with pytest.raises(error, match=message):
         MLP(**kwargs)
+
+
+def test_sizes_are_kept_as_a_tuple_of_ints():
+    net = MLP([np.int64(2), 3])
+    assert net.sizes == (2, 3)
+    assert all(type(n) is int for n in net.sizes)
+    assert hash(net) == hash(MLP((2, 3)))
+
+
+NET = MLP((2, 3, 1))
+PARAMS = NET.init(np.random.default_rng(0))
+X = np.ones((4, 2))
+OUT, CACHE = NET.forward(PARAMS, X)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: NET.init(0), TypeError, "rng must be a numpy.random.Generator; got 0"),
+        (lambda: NET.init(np.random.default_rng(0), seeds=2.5), TypeError, "seeds must be an int"),
+        (lambda: NET.init(np.random.default_rng(0), seeds=0), ValueError, "seeds must be an int"),
+        (lambda: NET.init(np.random.default_rng(0), seeds=True), TypeError, "seeds must be an"),
+        (lambda: NET.init(np.random.default_rng(0), scale=0.0), ValueError, "scale must be posi"),
+        (lambda: NET.init(np.random.default_rng(0), scale=np.nan), ValueError, "scale must be"),
+        (lambda: NET.init(np.random.default_rng(0), scale=1j), TypeError, "scale must be a real"),
+        (lambda: NET.init(np.random.default_rng(0), bias=np.nan), ValueError, "bias must be fin"),
+        (lambda: NET.init(np.random.default_rng(0), bias="0"), TypeError, "bias must be a real"),
+        (lambda: NET.forward(PARAMS, X + 1j), TypeError, "x must hold real numbers"),
+        (lambda: NET.forward(PARAMS, np.ma.array(X)), TypeError, "x must not be a masked array"),
+        (lambda: NET.forward(PARAMS, [[1.0, 2.0], [1.0]]), ValueError, "x must be a rectangular"),
+        (lambda: NET.forward(PARAMS[:1], X), TypeError, r"params must be a tuple of 2 \(W, b\)"),
+        (lambda: NET.forward(((PARAMS[0][0],), PARAMS[1]), X), TypeError, r"params\[0\] must be"),
+        (
+            lambda: NET.forward(((PARAMS[0][0] + 1j, PARAMS[0][1]), PARAMS[1]), X),
+            TypeError,
+            r"params\[0\]\[0\] must hold real numbers",
+        ),
+        (
+            lambda: NET.forward(((PARAMS[0][0].T, PARAMS[0][1]), PARAMS[1]), X),
+            ValueError,
+            r"params\[0\] must be W of shape \(\[S,\] 2, 3\)",
+        ),
+        (
+            lambda: NET.forward(NET.init(np.random.default_rng(0), seeds=3), np.ones((2, 4, 2))),
+            ValueError,
+            "the seed axes of x",
+        ),
+        (lambda: NET.backward(PARAMS, CACHE, np.ones((4, 2))), ValueError, "d_output must have"),
+        (lambda: NET.backward(PARAMS, CACHE[:1], np.ones((4, 1))), TypeError, "cache must be"),
+        (lambda: NET.backward(PARAMS, CACHE, OUT + 1j), TypeError, "d_output must hold real"),
+    ],
+)
+def test_bad_arguments_are_rejected_naming_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_extreme_weights_raise_no_flag_and_overflow_only_beyond_float64():
+    # x @ W overflows in its partial sums, but the pre-activation, 0, is well within range.
+    net = MLP((2, 1))
+    params = ((np.array([[1.5e308], [-1.5e308]]), np.zeros(1)),)
+    out, _ = net.forward(params, np.array([[1.0, 1.0], [2.0, 2.0]]))
+    np.testing.assert_array_equal(out, [[0.0], [0.0]])
+    # A sum beyond float64 is inf; a gradient below the subnormal range is 0.
+    out, _ = net.forward(params, np.array([[2.0, -2.0]]))
+    assert out[0, 0] == np.inf
+    grads = net.backward(
+        ((np.full((2, 1), 1e-300), np.zeros(1)),), [np.full((1, 2), 1e-300)], [[1.0]]
+    )
+    np.testing.assert_array_equal(grads[0][0], [[1e-300], [1e-300]])
+    tiny = net.backward(params, [np.full((1, 2), 1e-300)], [[1e-300]])
+    np.testing.assert_array_equal(tiny[0][0], [[0.0], [0.0]])

@@ -1,6 +1,8 @@
 """losslab.optim: gradient descent against loops written here, and the mean cost of a network
 against finite differences and closed forms."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import scipy.special
@@ -142,19 +144,89 @@ def test_until_may_decide_on_a_seed_axis():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"steps": -1, "step_size": 0.1}, "steps must be >= 0"),
-        ({"steps": 1, "step_size": -0.1}, "step_size must be positive"),
-        ({"steps": 1, "step_size": 0.1, "momentum": 1.0}, r"momentum must be in \[0, 1\)"),
-        ({"steps": 1, "step_size": 0.1, "record_every": 0}, "record_every must be an integer"),
-        ({"steps": 1, "step_size": 0.1, "record_every": 2.0}, "record_every must be an integer"),
-        ({"steps": 1, "step_size": 0.1, "keep": "last"}, "keep must be 'all' or 'final'"),
+        ({"steps": -1, "step_size": 0.1}, ValueError, "steps must be an integer >= 0; got -1"),
+        ({"steps": True, "step_size": 0.1}, TypeError, "steps must be an integer >= 0; got True"),
+        ({"steps": 2.0, "step_size": 0.1}, TypeError, "steps must be an integer"),
+        ({"steps": 1, "step_size": -0.1}, ValueError, "step_size must be positive and finite"),
+        ({"steps": 1, "step_size": np.inf}, ValueError, "step_size must be positive and finite"),
+        ({"steps": 1, "step_size": np.nan}, ValueError, "step_size must be positive and finite"),
+        ({"steps": 1, "step_size": "0.1"}, TypeError, "step_size must be a real number"),
+        (
+            {"steps": 1, "step_size": 0.1, "momentum": 1.0},
+            ValueError,
+            r"momentum must be in \[0, 1\)",
+        ),
+        ({"steps": 1, "step_size": 0.1, "momentum": np.nan}, ValueError, "momentum must be finite"),
+        ({"steps": 1, "step_size": 0.1, "record_every": 0}, ValueError, "record_every must be an"),
+        ({"steps": 1, "step_size": 0.1, "record_every": 2.0}, TypeError, "record_every must be an"),
+        ({"steps": 1, "step_size": 0.1, "keep": "last"}, ValueError, "keep must be 'all' or 'fin"),
+        ({"steps": 1, "step_size": 0.1, "until": True}, TypeError, "until must be callable"),
     ],
 )
-def test_bad_descent_settings_are_rejected(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_descent_settings_are_rejected(kwargs, error, message):
+    with pytest.raises(error, match=message):
         gradient_descent(lambda p: (0.0, p), (), **kwargs)
+
+
+def _constant_gradient(g):
+    return lambda w: (0.0, g)
+
+
+@pytest.mark.parametrize(
+    ("loss_and_grad", "start", "error", "message"),
+    [
+        (None, np.zeros(2), TypeError, "loss_and_grad must be callable"),
+        (_constant_gradient(np.zeros(2)), [0.0, 1.0], TypeError, "start must be an array"),
+        (_constant_gradient(np.zeros(2)), np.zeros(2) + 0j, TypeError, "start must hold real"),
+        (_constant_gradient(np.zeros(2)), np.ma.zeros(2), TypeError, "start must not be a masked"),
+        (_constant_gradient(np.zeros(2)), (np.zeros(2), [1.0]), TypeError, r"start\[1\] must be"),
+        (
+            _constant_gradient(np.zeros(3)),
+            np.zeros(2),
+            ValueError,
+            "gradient of loss_and_grad at step 0 must have",
+        ),
+        (
+            _constant_gradient((np.zeros(2),)),
+            np.zeros(2),
+            ValueError,
+            "gradient of loss_and_grad at step 0 must have the shape",
+        ),
+        (
+            _constant_gradient(np.zeros(2) + 1j),
+            np.zeros(2),
+            TypeError,
+            "gradient of loss_and_grad at step 0 must",
+        ),
+        (lambda w: 0.0, np.zeros(2), TypeError, r"loss_and_grad must return a pair"),
+        (
+            lambda w: (1j, w),
+            np.zeros(2),
+            TypeError,
+            "the loss of loss_and_grad at step 0 must hold real",
+        ),
+    ],
+)
+def test_bad_objectives_and_starts_are_rejected(loss_and_grad, start, error, message):
+    with pytest.raises(error, match=message):
+        gradient_descent(loss_and_grad, start, steps=2, step_size=0.1)
+
+
+def test_until_must_answer_with_a_bool():
+    with pytest.raises(TypeError, match="until must return a bool"):
+        gradient_descent(quadratic, np.zeros(2), steps=3, step_size=0.1, until=lambda w: w)
+
+
+def test_steps_of_extreme_size_overflow_only_beyond_float64():
+    # w - step_size * g overflows in the product, but the iterate, 1.7e308 - 2e308, does not.
+    start = np.array([1.7e308, 0.0, 1e-300])
+    g = np.array([1e308, 1e308, 1e-300])
+    path = gradient_descent(_constant_gradient(g), start, steps=2, step_size=2.0)
+    exact = float(Fraction(1.7e308) - 2 * Fraction(1e308))  # -3e307, within float64
+    np.testing.assert_array_equal(path.params[1], [exact, -np.inf, -1e-300])
+    np.testing.assert_array_equal(path.params[2], [-np.inf, -np.inf, -3e-300])
 
 
 # --- mean_cost ---------------------------------------------------------------------------------
@@ -241,3 +313,42 @@ def test_mean_cost_trains_a_network_with_gradient_descent():
 def test_mean_cost_rejects_data_that_do_not_fit_the_network(x, y, message):
     with pytest.raises(ValueError, match=message):
         mean_cost(MLP((2, 3, 1)), x, y, bernoulli_nll, bernoulli_nll_grad)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        (("net", np.zeros((4, 2)), np.zeros(4)), TypeError, "net must be a losslab.nets.MLP"),
+        ((None, np.zeros((4, 2)) + 1j, np.zeros(4)), TypeError, "x must hold real numbers"),
+        ((None, np.zeros((4, 2)), np.ma.zeros(4)), TypeError, "y must not be a masked array"),
+        ((None, np.zeros((2, 2)), [[0.0], [1.0, 2.0]]), ValueError, "y must be a rectangular"),
+    ],
+)
+def test_mean_cost_rejects_arguments_of_the_wrong_kind(args, error, message):
+    net, x, y = args
+    with pytest.raises(error, match=message):
+        mean_cost(MLP((2, 3, 1)) if net is None else net, x, y, bernoulli_nll, bernoulli_nll_grad)
+    with pytest.raises(TypeError, match="cost_grad must be callable"):
+        mean_cost(MLP((2, 3, 1)), np.zeros((4, 2)), np.zeros(4), bernoulli_nll, None)
+
+
+def test_mean_cost_checks_what_the_cost_returns():
+    net = MLP((2, 1))
+    params = net.init(np.random.default_rng(0))
+    summed = mean_cost(
+        net, np.zeros((4, 2)), np.zeros(4), lambda y, z: np.sum(z), gaussian_nll_grad
+    )
+    with pytest.raises(ValueError, match=r"cost must return one value per sample, shape \(4,\)"):
+        summed(params)
+    wrong = mean_cost(net, np.zeros((4, 2)), np.zeros(4), gaussian_nll, lambda y, z: z[:2])
+    with pytest.raises(ValueError, match=r"cost_grad must return the outputs' shape \(4,\)"):
+        wrong(params)
+
+
+def test_the_mean_cost_is_finite_where_the_sum_of_costs_overflows():
+    net = MLP((1, 1))
+    params = ((np.ones((1, 1)), np.zeros(1)),)
+    # Each cost is 1e308 / 2 and the sum of three overflows; their mean does not.
+    objective = mean_cost(net, np.full((3, 1), 1e154), np.zeros(3), gaussian_nll, gaussian_nll_grad)
+    loss, _ = objective(params)
+    assert loss == pytest.approx(0.5e308 + 0.9189385332046728, rel=1e-15)

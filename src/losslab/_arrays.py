@@ -5,14 +5,21 @@ library reads in one direction: ``numerics`` holds the log-domain functions, ``l
 builds costs from them, ``empirical`` builds information measures, and all three take from here
 the code they have in common:
 
-* argument coercion and result finishing (:func:`as_real`, :func:`finish`): every function
-  accepts integers, booleans and float16/32/64, computes in float64 and returns the caller's
-  floating type, with 0-d results unwrapped to numpy scalars like a ufunc's;
+* argument coercion and result finishing (:func:`as_real`, :func:`finish`), which hold the
+  dtype policy of every numerical function: integers, booleans and float16/32/64 are accepted
+  (complex numbers, objects, masked arrays and ragged sequences are not), the computation runs in
+  float64, and the result is rounded once, without a floating-point flag, to the caller's
+  floating type (float64 for integers and booleans), 0-d results unwrapped to numpy scalars
+  like a ufunc's;
 * checks that raise errors naming the argument (:func:`require`, :func:`require_normalised`,
-  :func:`reduction_axis`, :func:`broadcast_shape`, :func:`broadcast`);
+  :func:`reduction_axis`, :func:`broadcast_shape`, :func:`broadcast`), and the validators of
+  settings and arrays that every public module shares, so that their messages read alike
+  (:func:`integer`, :func:`finite_real`, :func:`finite_positive`, :func:`real_array`, ...);
+* sums and products whose result is ``±inf`` only where the exact value lies beyond float64,
+  for the arithmetic of networks, descents and slices (:func:`combine`, :func:`matmul`,
+  :func:`multilinear`, :func:`column_norms`);
 * cache-sized blocks for elementwise kernels and for reductions (:func:`blockwise`,
-  :func:`finite_row_blocks`), and the one rounding from long double to float64 that ends a
-  reduction (:func:`round_once`);
+  :func:`row_blocks`);
 * the transcendental core that the softplus family and the Bernoulli cost share
   (:func:`log1p_exp_neg_abs`), kept here so that the cost's kernel runs it block by block without
   the per-call checks of a public function.
@@ -21,7 +28,7 @@ the code they have in common:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -32,22 +39,47 @@ FloatArray = npt.NDArray[np.float64]
 # Elements per block of the elementwise functions: the temporaries of one block stay in the L2
 # cache, so the cheap passes (abs, maximum, add) run at cache speed instead of memory speed.
 BLOCK = 1 << 13
-# Elements per block of rows in the reductions: larger, since a block costs about twenty numpy
+# Elements per block of rows in the reductions: larger, since a block costs about forty numpy
 # calls whose fixed overhead must be spread over enough elements.
-ROW_BLOCK = 1 << 16
+ROW_BLOCK = 1 << 17
+
+
+def _array(x: Any, name: str) -> npt.NDArray[Any]:
+    """``np.asarray(x)``, refusing what it would silently get wrong; errors name `name`."""
+    # np.asarray returns the data of a masked array without its mask: the masked entries would
+    # be computed with as if they were data.
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} must not be a masked array: its mask would be ignored; pass "
+            f"{name}.filled(value) or {name}.compressed() instead"
+        )
+    try:
+        return np.asarray(x)
+    except ValueError:  # ragged nested sequences
+        raise ValueError(
+            f"{name} must be a rectangular array of real numbers; got a ragged nested sequence"
+        ) from None
+
+
+def real_array(x: Any, name: str, what: str = "real numbers") -> npt.NDArray[Any]:
+    """`x` as an array of booleans, integers or floats, in its own dtype; errors name `name`.
+
+    `what` says what the array must hold, for the message of a wrong dtype.
+    """
+    arr = _array(x, name)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold {what}; got dtype {arr.dtype}")
+    return arr
 
 
 def as_real(x: Any, name: str) -> tuple[FloatArray, np.dtype[Any]]:
     """Return `x` as a float64 array and the dtype the result should have.
 
     Integers and booleans give float64 results; float16 and float32 are computed in float64 and
-    rounded back once at the end, which is more accurate than computing in the narrow type.
-    Errors name the argument `name`.
+    rounded back once at the end (:func:`finish`), which is more accurate than computing in the
+    narrow type. Errors name the argument `name`.
     """
-    try:
-        arr = np.asarray(x)
-    except ValueError as exc:  # ragged nested sequences
-        raise ValueError(f"{name} must be a rectangular array of real numbers: {exc}") from None
+    arr = _array(x, name)
     kind, size = arr.dtype.kind, arr.dtype.itemsize
     if kind not in "biuf" or (kind == "f" and size > 8):
         raise TypeError(
@@ -58,9 +90,16 @@ def as_real(x: Any, name: str) -> tuple[FloatArray, np.dtype[Any]]:
 
 
 def finish(out: FloatArray, dtype: np.dtype[Any]) -> Any:
-    """Cast to the caller's dtype and unwrap 0-d results to numpy scalars, like a ufunc."""
+    """Round once to the caller's dtype and unwrap 0-d results to numpy scalars, like a ufunc.
+
+    The cast is IEEE rounding to nearest: a value beyond the range of a narrow type becomes
+    ``±inf`` and one below half its smallest subnormal ``±0``. Those are the correctly rounded
+    results the dtype policy promises, so the overflow and underflow flags of the cast, which
+    would only repeat them, are not raised.
+    """
     if out.dtype != dtype:
-        out = out.astype(dtype)
+        with np.errstate(over="ignore", under="ignore"):
+            out = out.astype(dtype)
     return out[()] if out.ndim == 0 else out
 
 
@@ -108,6 +147,223 @@ def broadcast(**arrays: FloatArray) -> list[FloatArray]:
     return [np.broadcast_to(a, shape) for a in arrays.values()]
 
 
+# --- validators of settings and arrays, shared so that every module's messages read alike ------
+
+
+def _is_integer(value: Any) -> bool:
+    # bool is an int to Python, but True steps or seeds are a mistake, never an intent.
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def integer(value: Any, name: str, minimum: int = 0) -> int:
+    """`value` as an int: an integer (not a bool, not an integral float) of at least `minimum`."""
+    if not _is_integer(value):
+        raise TypeError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def positive_int(value: Any, name: str) -> int:
+    """`value` as an int >= 1 (a count of steps, samples, seeds, units)."""
+    return integer(value, name, 1)
+
+
+def nonnegative_int(value: Any, name: str) -> int:
+    """`value` as an int >= 0 (a size that may be empty, a seed)."""
+    return integer(value, name, 0)
+
+
+def each(values: Any, check: Callable[[Any, str], Any], name: str) -> tuple[Any, ...]:
+    """A non-empty sequence, every entry passing ``check(entry, "name[i]")``."""
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        raise TypeError(f"{name} must be a sequence; got {values!r}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must not be empty")
+    return tuple(check(value, f"{name}[{i}]") for i, value in enumerate(values))
+
+
+def real_number(value: Any, name: str) -> float:
+    """`value` as a float: a real scalar (int, float, numpy scalar or 0-d array), not a bool."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and not np.ma.isMaskedArray(value):
+        value = value[()]
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise TypeError(f"{name} must be a real number; got {value!r}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float64
+        raise ValueError(f"{name} must be finite; got {value!r}") from None
+
+
+def finite_real(value: Any, name: str) -> float:
+    """`value` as a finite float."""
+    number = real_number(value, name)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite; got {number!r}")
+    return number
+
+
+def finite_positive(value: Any, name: str) -> float:
+    """`value` as a finite float > 0 (a scale, a step size)."""
+    number = real_number(value, name)
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be positive and finite; got {number!r}")
+    return number
+
+
+def positive_real(value: Any, name: str) -> float:
+    """`value` as a float > 0, +inf included (a threshold that may admit everything)."""
+    number = real_number(value, name)
+    if not number > 0:
+        raise ValueError(f"{name} must be positive; got {number!r}")
+    return number
+
+
+def finite_nonnegative(value: Any, name: str) -> float:
+    """`value` as a finite float >= 0 (a tolerance)."""
+    number = real_number(value, name)
+    if not (math.isfinite(number) and number >= 0):
+        raise ValueError(f"{name} must be >= 0 and finite; got {number!r}")
+    return number
+
+
+def finite_values(x: Any, name: str, ndim: int | None = None) -> FloatArray:
+    """`x` as a float64 array of finite numbers, of `ndim` dimensions if given (grid points)."""
+    arr, _ = as_real(x, name)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s); got shape {arr.shape}")
+    require(np.isfinite(arr), name, "finite", arr)
+    return arr
+
+
+def one_of(value: Any, name: str, options: tuple[str, ...]) -> str:
+    """`value`, one of the strings `options`."""
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(o) for o in options[:-1]) + f" or {options[-1]!r}"
+        error = ValueError if isinstance(value, str) else TypeError
+        raise error(f"{name} must be {listed}; got {value!r}")
+    return value
+
+
+def function(value: Any, name: str) -> Any:
+    """`value`, which must be callable."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable; got {value!r}")
+    return value
+
+
+def generator(rng: Any, name: str = "rng", *, seeds: bool = False) -> np.random.Generator:
+    """`rng` as a numpy Generator; with `seeds`, also None or an integer seed >= 0."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if seeds and (rng is None or (_is_integer(rng) and rng >= 0)):
+        return np.random.default_rng(rng)
+    expected = "a numpy.random.Generator" + (", an integer seed >= 0 or None" if seeds else "")
+    raise TypeError(f"{name} must be {expected}; got {rng!r}")
+
+
+# --- sums and products without spurious overflow -----------------------------------------------
+#
+# Plain float64 arithmetic overflows in an intermediate product or partial sum even where the
+# exact result is within range (1e308 + 1e308 - 1e308), and then gives inf or, from inf - inf,
+# nan. The functions below compute as written, which keeps every finite result bit for bit, and
+# redo only the entries that came out non-finite from finite inputs, with the inputs scaled by
+# powers of two (exact) so that nothing can overflow before the one final scaling back: those
+# entries are then inf only where the exact value lies beyond float64. Underflow to subnormals
+# and 0 is the correct rounding and raises no flag. Non-finite inputs get plain IEEE arithmetic,
+# whose invalid flag (a nan from inf - inf or 0 * inf) is the caller's to see.
+
+
+def top_exponent(x: Any) -> int:
+    """The binary exponent e of the largest magnitude in `x`: max |x| < 2**e (0 for zeros)."""
+    return math.frexp(float(np.max(np.abs(x), initial=0.0)))[1]
+
+
+def all_finite(*arrays: Any) -> bool:
+    """Whether every entry of every array is finite."""
+    return all(bool(np.isfinite(a).all()) for a in arrays)
+
+
+def combine(*terms: tuple[float, npt.ArrayLike]) -> FloatArray:
+    """``c0 * x0 + c1 * x1 + ...``, left to right, broadcast; ``±inf`` only beyond float64."""
+    arrays = [np.asarray(x, dtype=np.float64) for _, x in terms]
+    coefficients = [float(c) for c, _ in terms]
+    finite = all_finite(coefficients, *arrays)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore" if finite else None):
+        out = coefficients[0] * arrays[0]
+        for c, x in zip(coefficients[1:], arrays[1:], strict=True):
+            out = out + c * x
+    bad = ~np.isfinite(out)
+    if finite and bad.any():
+        e = max(
+            math.frexp(c)[1] + top_exponent(x) for c, x in zip(coefficients, arrays, strict=True)
+        )
+        with np.errstate(over="ignore", under="ignore"):
+            scaled = sum(c * np.ldexp(x, -e) for c, x in zip(coefficients, arrays, strict=True))
+            out = np.where(bad, np.ldexp(scaled, e), out)
+    return np.asarray(out, dtype=np.float64)
+
+
+def matmul(a: FloatArray, b: FloatArray, bias: FloatArray | None = None) -> FloatArray:
+    """``a @ b + bias`` (bias optional, broadcast); ``±inf`` only beyond float64."""
+    finite = all_finite(a, b, *([] if bias is None else [bias]))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore" if finite else None):
+        out: FloatArray = a @ b if bias is None else a @ b + bias
+    bad = ~np.isfinite(out)
+    if finite and bad.any():
+        e_a, e_b = top_exponent(a), top_exponent(b)
+        e = max(e_a + e_b, top_exponent(bias) if bias is not None else e_a + e_b)
+        with np.errstate(over="ignore", under="ignore"):
+            scaled = np.ldexp(np.ldexp(a, -e_a) @ np.ldexp(b, -e_b), e_a + e_b - e)
+            if bias is not None:
+                scaled = scaled + np.ldexp(bias, -e)
+            out = np.where(bad, np.ldexp(scaled, e), out)
+    return out
+
+
+def multilinear(fn: Callable[..., Any], *arrays: npt.ArrayLike, divisor: float = 1.0) -> FloatArray:
+    """``fn(*arrays) / divisor`` for `fn` linear in each array apart (a sum, a matrix product).
+
+    Each array is scaled by its own power of two: ``a - b`` is linear in ``a`` and ``b``
+    together, not apart, and must be given as one stacked array.
+
+    ``±inf`` only where the exact value is beyond float64: a mean of finite numbers, for one, is
+    always finite, although their sum may not be.
+    """
+    finite = all_finite(*arrays)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore" if finite else None):
+        out = np.asarray(fn(*arrays), dtype=np.float64)
+        out = out / divisor if divisor != 1.0 else out
+    bad = ~np.isfinite(out)
+    if finite and bad.any():
+        exponents = [top_exponent(a) for a in arrays]
+        with np.errstate(over="ignore", under="ignore"):
+            scaled = fn(*(np.ldexp(a, -e) for a, e in zip(arrays, exponents, strict=True)))
+            out = np.where(bad, np.ldexp(scaled / divisor, sum(exponents)), out)
+    return out
+
+
+def column_norms(x: FloatArray, axis: int) -> FloatArray:
+    """Euclidean norms along `axis` (kept, of length 1), also where squares leave float64.
+
+    The plain ``sqrt(sum(x**2))`` is kept where the largest entry lies within ``2**±500``;
+    beyond, its squares overflow or underflow, and the entries are scaled by a power of two
+    first.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        out: FloatArray = np.linalg.norm(x, axis=axis, keepdims=True)
+    top = np.max(np.abs(x), axis=axis, keepdims=True, initial=0.0)
+    scale = (top > 2.0**500) | ((top < 2.0**-500) & (top > 0))
+    if scale.any():
+        e = np.frexp(np.where(scale, top, 1.0))[1]
+        with np.errstate(over="ignore", under="ignore"):
+            scaled = np.linalg.norm(np.ldexp(x, -e), axis=axis, keepdims=True)
+            out = np.where(scale, np.ldexp(scaled, e), out)
+    return out
+
+
 def blockwise(
     kernel: Callable[..., None], *arrays: npt.NDArray[Any], shape: tuple[int, ...] | None = None
 ) -> FloatArray:
@@ -132,31 +388,14 @@ def blockwise(
     return out.reshape(shape)
 
 
-def finite_row_blocks(row_max: FloatArray, length: int) -> Iterator[Any]:
-    """Index the rows with a finite maximum, a cache-sized block of rows at a time.
+def row_blocks(rows: int, length: int) -> list[slice]:
+    """Consecutive blocks of `rows` rows of `length` elements, about ROW_BLOCK elements each.
 
-    Blocks keep the dozen temporaries of a reduction in cache; rows with a non-finite maximum
-    are skipped, as their answers need no arithmetic.
+    A reduction works through its rows a block at a time, so that its temporaries, a few arrays
+    of one block each, stay in cache and are reused from block to block.
     """
-    step = max(1, ROW_BLOCK // length)
-    finite = np.isfinite(row_max)
-    if finite.all():
-        for start in range(0, row_max.size, step):
-            yield slice(start, start + step)
-    else:
-        indices = np.flatnonzero(finite)
-        for start in range(0, indices.size, step):
-            yield indices[start : start + step]
-
-
-def round_once(x: Any) -> FloatArray:
-    """Round a long double result once to float64.
-
-    Tiny values become subnormals or 0, which is the correct rounding: the underflow flag is
-    ignored.
-    """
-    with np.errstate(under="ignore"):
-        return np.asarray(x, dtype=np.float64)
+    step = max(1, ROW_BLOCK // max(1, length))
+    return [slice(start, min(start + step, rows)) for start in range(0, rows, step)]
 
 
 # Shown in the book (chapters/numerics.md): the core of the sigmoid costs.

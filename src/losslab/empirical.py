@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,12 @@ from losslab._arrays import (
     as_real,
     broadcast,
     finish,
+    function,
+    generator,
+    integer,
+    multilinear,
+    nonnegative_int,
+    real_array,
     reduction_axis,
     require,
     require_normalised,
@@ -56,6 +63,8 @@ IntArray = npt.NDArray[np.int64]
 Model = npt.ArrayLike | Callable[[npt.NDArray[Any]], npt.ArrayLike]
 
 _FLOAT64 = np.dtype(np.float64)
+# The largest table of counts, S inputs by K classes, empirical_conditional builds: 1 GiB of int64.
+_MAX_TABLE = 1 << 27
 
 
 def _log_distribution(
@@ -120,7 +129,7 @@ def entropy(p: npt.ArrayLike, axis: int = -1) -> Any:
         If an entry of `p` is outside [0, 1] or nan, a vector does not sum to 1, `p` is 0-d, or
         `axis` is out of range.
     TypeError
-        If `p` is not real-valued or `axis` is not an integer.
+        If `p` is not real-valued or is a masked array, or `axis` is not an integer.
 
     Examples
     --------
@@ -174,7 +183,8 @@ def cross_entropy(
         As for :func:`entropy`, for `p` and for `q` (or `log_q` positive, nan, or not summing to 1
         once exponentiated); or shapes that do not broadcast.
     TypeError
-        If an argument is not real-valued, or not exactly one of `q` and `log_q` is given.
+        If an argument is not real-valued or is a masked array, or not exactly one of `q` and
+        `log_q` is given.
 
     Examples
     --------
@@ -249,12 +259,7 @@ def kl_divergence(
 
 def _points(data: npt.ArrayLike, name: str) -> tuple[npt.NDArray[Any], bool]:
     """Validate N data points, values (N,) or vectors (N, d); return them as (N, d), and which."""
-    try:
-        arr = np.asarray(data)
-    except ValueError:  # ragged nested sequences
-        raise ValueError(f"{name} must be a rectangular array of numbers") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+    arr = real_array(data, name)
     if arr.ndim not in (1, 2) or arr.size == 0:
         raise ValueError(
             f"{name} must be N >= 1 values, shape (N,), or vectors, shape (N, d); "
@@ -289,6 +294,16 @@ class Empirical:
 
     support: npt.NDArray[Any]
     counts: IntArray
+
+    def __post_init__(self) -> None:
+        # Built by hand, the arrays must be what empirical builds: the methods rely on them.
+        counts, support = _counts(self.counts, "counts", 1), real_array(self.support, "support")
+        if support.ndim not in (1, 2) or len(support) != len(counts):
+            raise ValueError(f"support {support.shape} and counts {counts.shape} must pair up")
+        if not counts.all():
+            raise ValueError(f"counts must be >= 1, one per support point; got {counts}")
+        for name, value in {"support": support, "counts": counts}.items():
+            object.__setattr__(self, name, _frozen(value))
 
     @property
     def n(self) -> int:
@@ -331,7 +346,7 @@ class Empirical:
         ValueError
             If `f` does not return one value per support point.
         TypeError
-            If `f` does not return real numbers.
+            If `f` is not callable, or does not return real numbers (not a masked array).
 
         Examples
         --------
@@ -344,17 +359,17 @@ class Empirical:
         ...
         ValueError: f must return one value per support point (3 along the first axis); got shape ()
         """
-        values = np.asarray(f(self.support))
-        if values.dtype.kind not in "biuf":
-            raise TypeError(f"f must return real numbers; got dtype {values.dtype}")
+        values = real_array(function(f, "f")(self.support), "the result of f")
         if values.ndim == 0 or len(values) != len(self.support):
             raise ValueError(
                 f"f must return one value per support point ({len(self.support)} along the first "
                 f"axis); got shape {values.shape}"
             )
-        # sum_s count_s f(s) / N is the sum of f over the samples, repeats grouped, over N.
-        total = np.tensordot(self.counts, values.astype(np.float64), axes=1)
-        return finish(np.asarray(total / self.n), _FLOAT64)
+        # sum_s count_s f(s) / N is the sum of f over the samples, repeats grouped, over N: a
+        # mean, finite for finite values, although the sum may overflow.
+        floats = values.astype(np.float64)
+        mean = multilinear(partial(np.tensordot, axes=1), self.counts, floats, divisor=self.n)
+        return finish(mean, _FLOAT64)
 
     def sample(self, size: int, rng: np.random.Generator | int | None = None) -> npt.NDArray[Any]:
         r"""Draw `size` points from :math:`\hat p`: training points, with replacement.
@@ -364,7 +379,7 @@ class Empirical:
         size : int
             How many points to draw, >= 0.
         rng : numpy.random.Generator or int, optional
-            The generator, or a seed for :func:`numpy.random.default_rng`.
+            The generator, or a seed (an integer >= 0) for :func:`numpy.random.default_rng`.
 
         Returns
         -------
@@ -376,7 +391,8 @@ class Empirical:
         ValueError
             If `size` is negative.
         TypeError
-            If `size` is not an integer.
+            If `size` is not an integer (or is a bool), or `rng` is neither a Generator, a seed
+            nor None.
 
         Examples
         --------
@@ -387,13 +403,11 @@ class Empirical:
         >>> empirical([[0.5, 1.0]]).sample(0, rng=0).shape
         (0, 2)
         """
-        if isinstance(size, bool) or not isinstance(size, int | np.integer):
-            raise TypeError(f"size must be an integer; got {size!r}")
-        if size < 0:
-            raise ValueError(f"size must be >= 0; got {size}")
+        size = nonnegative_int(size, "size")
+        rng = generator(rng, "rng", seeds=True)
         # One of the N samples, drawn uniformly, then mapped to its support point: probability
         # count/N exactly, in integer arithmetic, with no rounded probabilities to sum.
-        draws = np.random.default_rng(rng).integers(0, self.n, size=size)
+        draws = rng.integers(0, self.n, size=size)
         return self.support[np.searchsorted(np.cumsum(self.counts), draws, side="right")]
 
     def pmf(self, points: npt.ArrayLike) -> Any:
@@ -414,7 +428,7 @@ class Empirical:
         ValueError
             If vector points do not have d entries along the last axis.
         TypeError
-            If `points` are not real numbers.
+            If `points` are not real numbers, or are a masked array.
 
         Examples
         --------
@@ -424,9 +438,7 @@ class Empirical:
         >>> float(empirical([[0.0, 1.0], [2.0, 3.0]]).pmf([-0.0, 1.0]))  # -0.0 == 0.0
         0.5
         """
-        arr = np.asarray(points)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"points must hold real numbers; got dtype {arr.dtype}")
+        arr = real_array(points, "points")
         rows = self.support.reshape(len(self.support), -1)
         if self.support.ndim == 2 and (arr.ndim == 0 or arr.shape[-1] != rows.shape[1]):
             raise ValueError(
@@ -448,8 +460,21 @@ class Empirical:
 
 
 def _frozen(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    arr.flags.writeable = False  # the dataclass is frozen; so are its arrays
+    arr = np.array(arr)  # a copy: the dataclass is frozen, and so are its arrays
+    arr.flags.writeable = False
     return arr
+
+
+def _counts(value: Any, name: str, ndim: int) -> IntArray:
+    """`value` as an integer array of counts >= 0 with `ndim` dimensions, or an error."""
+    arr = real_array(value, name, "integer counts")
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer counts; got dtype {arr.dtype}")
+    if arr.ndim != ndim or arr.size == 0:
+        raise ValueError(f"{name} must be counts of {ndim} dimension(s); got shape {arr.shape}")
+    if (arr < 0).any():
+        raise ValueError(f"{name} must be counts >= 0; got {int(arr.min())}")
+    return arr.astype(np.int64, copy=False)
 
 
 def empirical(samples: npt.ArrayLike) -> Empirical:
@@ -470,7 +495,7 @@ def empirical(samples: npt.ArrayLike) -> Empirical:
     ValueError
         If `samples` is empty, holds nan, or is neither 1-D nor 2-D.
     TypeError
-        If `samples` are not real numbers.
+        If `samples` are not real numbers, or are a masked array.
 
     Examples
     --------
@@ -486,7 +511,7 @@ def empirical(samples: npt.ArrayLike) -> Empirical:
     rows, is_vector = _points(samples, "samples")
     support, counts = np.unique(rows, axis=0, return_counts=True)
     support = support if is_vector else support[:, 0]
-    return Empirical(_frozen(support), _frozen(counts.astype(np.int64)))
+    return Empirical(support, counts.astype(np.int64))
 
 
 @dataclass(frozen=True, eq=False)
@@ -514,6 +539,18 @@ class EmpiricalConditional:
     inputs: npt.NDArray[Any]
     counts: IntArray
     index: npt.NDArray[np.intp]
+
+    def __post_init__(self) -> None:
+        # Built by hand, the arrays must be what empirical_conditional builds (see Empirical).
+        counts, index = _counts(self.counts, "counts", 2), _counts(self.index, "index", 1)
+        inputs = real_array(self.inputs, "inputs")
+        pairs = np.bincount(index, minlength=len(counts))
+        if inputs.ndim not in (1, 2) or len(inputs) != len(counts) or len(pairs) != len(counts):
+            raise ValueError(f"inputs {inputs.shape}, counts and index must have a row per input")
+        if not (np.array_equal(pairs, counts.sum(axis=1)) and pairs.all()):
+            raise ValueError("index must hold the row of each pair, as many per row as in counts")
+        for name, value in {"inputs": inputs, "counts": counts, "index": index}.items():
+            object.__setattr__(self, name, _frozen(value))
 
     @property
     def n(self) -> int:
@@ -591,7 +628,8 @@ class EmpiricalConditional:
             different rows (to within the square root of epsilon): :math:`q(y \mid x)` must be a
             function of :math:`x`.
         TypeError
-            If not exactly one of `q` and `log_q` is given, or the output is not real-valued.
+            If not exactly one of `q` and `log_q` is given, or the output is not real-valued or
+            is a masked array.
 
         Examples
         --------
@@ -656,9 +694,10 @@ def empirical_conditional(
     ------
     ValueError
         If `x` is invalid as in :func:`empirical`; a label is negative, not an integer, or not
-        below `classes`; or `y` does not hold one label per input.
+        below `classes`; `y` does not hold one label per input; or the table of counts, S inputs
+        by K classes, would exceed 2**27 entries (number sparse labels 0..K-1 first).
     TypeError
-        If `x` or `y` are not real numbers, or `classes` is not an integer.
+        If `x` or `y` are not real numbers or are masked arrays, or `classes` is not an integer.
 
     Examples
     --------
@@ -676,9 +715,7 @@ def empirical_conditional(
     ValueError: y must be integer labels >= 0; got -1.0
     """
     rows, is_vector = _points(x, "x")
-    labels = np.asarray(y)
-    if labels.dtype.kind not in "biuf":
-        raise TypeError(f"y must hold integer labels; got dtype {labels.dtype}")
+    labels = real_array(y, "y", "integer labels")
     if labels.shape != (len(rows),):
         raise ValueError(
             f"y must hold one label per input, N = {len(rows)}; got shape {labels.shape}"
@@ -689,16 +726,21 @@ def empirical_conditional(
     require(ok, "y", "integer labels >= 0", values)
     k = int(values.max()) + 1
     if classes is not None:
-        if isinstance(classes, bool) or not isinstance(classes, int | np.integer):
-            raise TypeError(f"classes must be an integer; got {classes!r}")
-        if classes < k:
+        if integer(classes, "classes", 1) < k:
             raise ValueError(f"classes must be above every label (>= {k}); got {classes}")
         k = int(classes)
     inputs, index = np.unique(rows, axis=0, return_inverse=True)
     index = index.reshape(-1)
+    if len(inputs) * k > _MAX_TABLE:  # a dense table this size is a mistake, not a data set
+        name = "y" if classes is None else "classes"
+        raise ValueError(
+            f"{name} gives K = {k} classes for {len(inputs)} distinct inputs, a table of "
+            f"{len(inputs) * k} counts, above 2**27: number the labels 0..K-1 without gaps "
+            "(numpy.unique(y, return_inverse=True))"
+        )
     counts = np.bincount(index * k + values.astype(np.intp), minlength=len(inputs) * k)
     return EmpiricalConditional(
-        _frozen(inputs if is_vector else inputs[:, 0]),
-        _frozen(counts.reshape(len(inputs), k).astype(np.int64)),
-        _frozen(index.astype(np.intp)),
+        inputs if is_vector else inputs[:, 0],
+        counts.reshape(len(inputs), k).astype(np.int64),
+        index.astype(np.intp),
     )

@@ -5,6 +5,9 @@ the ``(W, b)`` pairs of :data:`losslab.nets.Params` are one such tuple, a plain 
 another. With a leading seed axis on every array, one call trains every seed at once, each on its
 own loss. A descent keeps every iterate by default; it can instead record every k-th step, keep
 only the final parameters, and stop early once a predicate on the iterate holds.
+
+The updates raise no floating-point flag on finite numbers: an iterate is ``±inf`` only where its
+exact value lies beyond float64 (a diverging descent), and tiny updates round to subnormals or 0.
 """
 
 from __future__ import annotations
@@ -16,7 +19,19 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from losslab._arrays import FloatArray
+from losslab._arrays import (
+    FloatArray,
+    as_real,
+    combine,
+    finite_positive,
+    finite_real,
+    function,
+    multilinear,
+    nonnegative_int,
+    one_of,
+    positive_int,
+    real_array,
+)
 from losslab.nets import MLP, Params
 
 __all__ = ["Trajectory", "gradient_descent", "mean_cost"]
@@ -63,6 +78,16 @@ class Trajectory(Generic[P]):
     losses: FloatArray
     params: tuple[P, ...] = field(repr=False)
 
+    def __post_init__(self) -> None:
+        steps, losses = real_array(self.steps, "steps"), real_array(self.losses, "losses")
+        if steps.ndim != 1 or steps.dtype.kind not in "iu" or len(losses) != len(steps):
+            raise ValueError(
+                f"steps must be integers, shape (R,), and losses (R,) or (R, S); got "
+                f"{steps.dtype} {steps.shape} and {losses.shape}"
+            )
+        if not isinstance(self.params, tuple) or not self.params:
+            raise ValueError("params must be a tuple of at least one iterate")
+
     @property
     def final(self) -> P:
         """The last iterate.
@@ -78,12 +103,28 @@ class Trajectory(Generic[P]):
         return self.params[-1]
 
 
-def _combine(function: Callable[..., FloatArray], *trees: Parameters) -> Parameters:
-    """Apply `function` to the matching arrays of parameter trees of one structure."""
+def _combine(apply: Callable[..., FloatArray], *trees: Parameters) -> Parameters:
+    """Apply `apply` to the matching arrays of parameter trees of one structure."""
     if isinstance(trees[0], np.ndarray):
-        return function(*trees)
+        return apply(*trees)
     parts = cast(tuple[tuple[Parameters, ...], ...], trees)
-    return tuple(_combine(function, *leaves) for leaves in zip(*parts, strict=True))
+    return tuple(_combine(apply, *leaves) for leaves in zip(*parts, strict=True))
+
+
+def _check_tree(tree: Any, name: str, like: Any = None) -> None:
+    """Check that `tree` is parameters (an array, or tuples of them), with the shapes of `like`."""
+    if isinstance(like, np.ndarray) or (like is None and isinstance(tree, np.ndarray)):
+        arr = real_array(tree, name)
+        if like is not None and arr.shape != like.shape:
+            raise ValueError(
+                f"{name} must have the shape {like.shape} of the parameters; got {arr.shape}"
+            )
+        return
+    if not isinstance(tree, tuple) or (like is not None and len(tree) != len(like)):
+        what = "an array, or a tuple of arrays and of such tuples" if like is None else "a tuple"
+        raise TypeError(f"{name} must be {what}, like the parameters; got {tree!r}")
+    for i, leaf in enumerate(tree):
+        _check_tree(leaf, f"{name}[{i}]", None if like is None else like[i])
 
 
 def gradient_descent(
@@ -137,8 +178,14 @@ def gradient_descent(
     Raises
     ------
     ValueError
-        If `steps` is negative, `step_size` not positive, `momentum` outside [0, 1),
-        `record_every` below 1, or `keep` neither ``"all"`` nor ``"final"``.
+        If `steps` is negative, `step_size` not positive and finite, `momentum` outside [0, 1),
+        `record_every` below 1, `keep` neither ``"all"`` nor ``"final"``; or if a gradient does
+        not have the shapes of the parameters, the loss changes shape, or the velocity of a
+        step is beyond float64 (an iterate beyond it is ``±inf``, the descent having diverged).
+    TypeError
+        If `loss_and_grad` or `until` is not callable (or does not return a pair, or a bool),
+        `start` is not an array or nested tuple of real arrays, a count is not an integer (or
+        is a bool), or a setting is not a real number.
 
     Examples
     --------
@@ -158,41 +205,79 @@ def gradient_descent(
     >>> gradient_descent(square, np.array([3.0]), steps=1, step_size=0.0)
     Traceback (most recent call last):
     ...
-    ValueError: step_size must be positive; got 0.0
+    ValueError: step_size must be positive and finite; got 0.0
     """
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0; got {steps}")
-    if not step_size > 0:
-        raise ValueError(f"step_size must be positive; got {step_size}")
+    function(loss_and_grad, "loss_and_grad")
+    _check_tree(start, "start")
+    steps = nonnegative_int(steps, "steps")
+    step_size = finite_positive(step_size, "step_size")
+    momentum = finite_real(momentum, "momentum")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum}")
-    if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:
-        raise ValueError(f"record_every must be an integer >= 1; got {record_every!r}")
-    if keep not in ("all", "final"):
-        raise ValueError(f"keep must be 'all' or 'final'; got {keep!r}")
-    params = cast(P, _combine(np.copy, start))
+    record_every = positive_int(record_every, "record_every")
+    one_of(keep, "keep", ("all", "final"))
+    if until is not None:
+        function(until, "until")
+    params = cast(P, _combine(lambda w: np.array(w, dtype=np.float64), start))  # a copy
     velocity = _combine(np.zeros_like, params)
     recorded: list[int] = []
     losses: list[FloatArray] = []
     iterates: list[P] = []
     for t in range(steps + 1):
-        loss, grads = loss_and_grad(params)
-        last = t == steps or (until is not None and bool(until(params)))
+        loss, grads = _evaluate(loss_and_grad, params, t)
+        if losses and loss.shape != losses[0].shape:
+            raise ValueError(
+                f"the loss of loss_and_grad changed shape at step {t}: {losses[0].shape} to "
+                f"{loss.shape}"
+            )
+        stop = until is not None and until(params)
+        if not isinstance(stop, bool | np.bool_):
+            raise TypeError(f"until must return a bool; got {stop!r}")
+        last = t == steps or bool(stop)
         if last or t % record_every == 0:
             recorded.append(t)
-            losses.append(np.asarray(loss, dtype=np.float64))
+            losses.append(loss)
             if keep == "all" or last:
                 iterates.append(params)
         if last:
             break
+        # combine computes w - step_size * g as written, and redoes an entry that overflowed
+        # although its exact value is within float64.
         if momentum:
-            velocity = _combine(lambda v, g: momentum * v - step_size * g, velocity, grads)
-            params = cast(P, _combine(np.add, params, velocity))
+            velocity = _combine(
+                lambda v, g: combine((momentum, v), (-step_size, g)), velocity, grads
+            )
+            _require_finite(velocity, t)
+            params = cast(P, _combine(lambda w, v: combine((1.0, w), (1.0, v)), params, velocity))
         else:
-            params = cast(P, _combine(lambda w, g: w - step_size * g, params, grads))
+            params = cast(
+                P, _combine(lambda w, g: combine((1.0, w), (-step_size, g)), params, grads)
+            )
     return Trajectory(
         steps=np.array(recorded, dtype=np.int64), losses=np.stack(losses), params=tuple(iterates)
     )
+
+
+def _require_finite(velocity: Any, t: int) -> None:
+    """Refuse a velocity beyond float64: unlike an iterate, it has to be carried on."""
+    if isinstance(velocity, tuple):
+        for part in velocity:
+            _require_finite(part, t)
+    elif np.isinf(velocity).any():
+        raise ValueError(
+            f"the velocity of step {t + 1} is beyond float64: step_size times the gradient of "
+            "loss_and_grad is too large"
+        )
+
+
+def _evaluate(loss_and_grad: Callable[[Any], Any], params: Any, t: int) -> tuple[FloatArray, Any]:
+    """The loss and gradient at `params`, checked: a real loss, a gradient shaped like them."""
+    result = loss_and_grad(params)
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise TypeError(f"loss_and_grad must return a pair (loss, gradient); got {result!r}")
+    loss, _ = as_real(result[0], f"the loss of loss_and_grad at step {t}")
+    _check_tree(result[1], f"the gradient of loss_and_grad at step {t}", params)
+    return loss, result[1]
 
 
 def mean_cost(
@@ -230,7 +315,12 @@ def mean_cost(
     Raises
     ------
     ValueError
-        If `x` is not ``(N, inputs)`` for the network's inputs, or `y` does not have N targets.
+        If `x` is not ``(N, inputs)`` for the network's inputs, or `y` does not have N targets;
+        when called, if `cost` does not return one value per sample or `cost_grad` not the
+        outputs' shape.
+    TypeError
+        If `net` is not an MLP, `x` or `y` not real numbers (or masked arrays), or `cost` or
+        `cost_grad` not callable.
 
     Examples
     --------
@@ -249,8 +339,12 @@ def mean_cost(
     ...
     ValueError: x must have shape (N, 2) with N >= 1; got (2, 1)
     """
-    inputs = np.asarray(x, dtype=np.float64)
-    targets = np.asarray(y)
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a losslab.nets.MLP; got {net!r}")
+    inputs, _ = as_real(x, "x")
+    targets = real_array(y, "y")
+    function(cost, "cost")
+    function(cost_grad, "cost_grad")
     if inputs.ndim != 2 or inputs.shape[1] != net.sizes[0] or inputs.shape[0] < 1:
         raise ValueError(f"x must have shape (N, {net.sizes[0]}) with N >= 1; got {inputs.shape}")
     n = inputs.shape[0]
@@ -261,9 +355,19 @@ def mean_cost(
     def loss_and_grad(params: Params) -> tuple[FloatArray, Params]:
         output, cache = net.forward(params, inputs)
         z = output[..., 0] if one_output else output
-        loss: FloatArray = np.mean(cost(targets, z), axis=-1)
-        d_z = np.asarray(cost_grad(targets, z))
-        d_output = (d_z[..., None] if one_output else d_z) / n
+        costs, _ = as_real(cost(targets, z), "the result of cost")
+        if costs.shape != output.shape[:-1]:
+            raise ValueError(
+                f"cost must return one value per sample, shape {output.shape[:-1]}; got "
+                f"{costs.shape}"
+            )
+        # A mean of finite costs is finite even where their sum overflows.
+        loss = multilinear(lambda c: np.sum(c, axis=-1), costs, divisor=n)
+        d_z, _ = as_real(cost_grad(targets, z), "the result of cost_grad")
+        if d_z.shape != z.shape:
+            raise ValueError(f"cost_grad must return the outputs' shape {z.shape}; got {d_z.shape}")
+        with np.errstate(under="ignore"):  # a tiny derivative over N: a subnormal or 0, correctly
+            d_output = (d_z[..., None] if one_output else d_z) / n
         return loss, net.backward(params, cache, d_output)
 
     return loss_and_grad
