@@ -2,7 +2,8 @@
 
 A cost is only as useful as its gradient. These functions measure the gradient that each cost
 sends back to the network's last pre-activation (the logit), and what happens to training when
-that gradient is tiny.
+that gradient is tiny. The cost surfaces of a small network (CS11) and the identity behind the
+gradients of matched output units (EX7) live in internal modules of their own, re-exported here.
 """
 
 from __future__ import annotations
@@ -14,32 +15,67 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from losslab._arrays import FloatArray
+from losslab._arrays import (
+    FloatArray,
+    finite_positive,
+    finite_real,
+    integer,
+    nonnegative_int,
+    positive_int,
+)
+from losslab.experiments._cost_selection_identity import (
+    DIFFERENCE_TOLERANCE,
+    IDENTITY_TOLERANCE,
+    SATURATION_BOUND,
+    MatchedPair,
+    OutputPairings,
+    matched_pairs,
+    output_pairings,
+)
+from losslab.experiments._cost_selection_surfaces import (
+    FLATNESS,
+    KEPT_SLOPE,
+    PLATEAU_RATIO,
+    STUCK_SHARE,
+    CostSurfaces,
+    cost_surfaces,
+)
 from losslab.likelihoods import (
     bernoulli_nll,
     bernoulli_nll_grad,
     categorical_nll,
     categorical_nll_grad,
 )
-from losslab.nets import MLP, Params
 from losslab.numerics import log_softmax, sigmoid
 from losslab.optim import gradient_descent
 
 __all__ = [
+    "DIFFERENCE_TOLERANCE",
+    "E_FOLD_TOLERANCE",
+    "FLATNESS",
+    "IDENTITY_TOLERANCE",
+    "KEPT_SLOPE",
     "PLATEAU_RATIO",
     "RECOVERY_STEPS",
+    "SATURATION_BOUND",
+    "SLOWDOWN",
     "STUCK_SHARE",
     "TARGET_ACCURACY",
+    "VANISHED",
     "ClippedUnit",
     "CostSurfaces",
     "GradientSizes",
+    "MatchedPair",
     "MeanAndMedian",
+    "OutputPairings",
     "SaturatedStart",
     "SoftmaxGradients",
     "clipped_unit",
     "cost_surfaces",
     "gradient_sizes",
+    "matched_pairs",
     "mean_and_median",
+    "output_pairings",
     "saturated_start",
     "softmax_gradients",
     "softmax_saturated_start",
@@ -51,11 +87,16 @@ TARGET_ACCURACY = 0.9
 #: From a confidently wrong start, the negative log-likelihood recovers (reaches
 #: :data:`TARGET_ACCURACY`) in fewer than this many steps (CS9).
 RECOVERY_STEPS = 50
-#: The quadratic cost's share of flat grid points is more than this many times the
-#: cross-entropy's (CS11).
-PLATEAU_RATIO = 10
-#: More than this share of the quadratic cost's grid is flat and costly at once (CS11).
-STUCK_SHARE = 0.1
+#: From the same start, the squared error needs more than this many times as many steps as the
+#: negative log-likelihood to reach :data:`TARGET_ACCURACY`, on a sigmoid and on a softmax
+#: output (CS9, CS12).
+SLOWDOWN = 30
+#: For a confidently wrong sigmoid output, the NLL's gradient is ``e^|z|`` times the squared
+#: and the absolute error's, to within this relative tolerance (CS11).
+E_FOLD_TOLERANCE = 1e-3
+#: Through a softmax whose true class trails by a margin of 20, the squared and the absolute
+#: error's gradient norms are below this, while the cross-entropy's stays above 1 (CS11).
+VANISHED = 1e-7
 
 
 @dataclass(frozen=True)
@@ -67,7 +108,8 @@ class GradientSizes:
     logits : numpy.ndarray
         The grid of logits z.
     magnitudes : dict
-        ``|d cost / d z|`` of each cost on the grid, by name.
+        ``|d cost / d z|`` of each cost on the grid, by name, measured by complex-step
+        differentiation of the cost.
 
     Examples
     --------
@@ -92,9 +134,13 @@ class GradientSizes:
 
 
 def gradient_sizes(logits: npt.ArrayLike | None = None) -> GradientSizes:
-    r"""Gradient magnitudes with respect to the logit :math:`z`.
+    r"""Gradient magnitudes with respect to the logit :math:`z`, measured.
 
-    The target is :math:`y = 1` and the output :math:`p = \sigma(z)`:
+    The target is :math:`y = 1` and the output :math:`p = \sigma(z)`. Each cost is written as a
+    function of the logit, using :math:`1 - p = \sigma(-z)` (the target is 1 and :math:`p < 1`),
+    and differentiated by the complex step, :math:`f'(z) \approx \operatorname{Im} f(z + ih) /
+    h` with :math:`h = 10^{-20}`: no difference is taken, so nothing cancels, and the result is
+    exact to rounding even where it is tiny. Worked out by hand, the derivatives are
 
     * negative log-likelihood :math:`-\log p`: :math:`|p - 1| = \sigma(-z)`;
     * squared error :math:`\tfrac12 (p - 1)^2`: :math:`(1 - p)\, p (1 - p)`;
@@ -102,7 +148,8 @@ def gradient_sizes(logits: npt.ArrayLike | None = None) -> GradientSizes:
 
     The last two carry the factor :math:`\sigma'(z) = p(1-p)`, about :math:`e^{-|z|}` once the
     sigmoid saturates: for a confidently wrong output (:math:`z \ll 0`) the NLL gradient stays
-    near 1 while theirs vanish.
+    near 1 while theirs vanish. The logits must lie in [-700, 700], where :math:`e^{\pm z}` is
+    finite.
 
     Examples
     --------
@@ -111,14 +158,13 @@ def gradient_sizes(logits: npt.ArrayLike | None = None) -> GradientSizes:
     (1.0, '4.5e-05')
     """
     z = np.linspace(-40.0, 40.0, 801) if logits is None else np.asarray(logits, float)
-    p = np.asarray(sigmoid(z), dtype=np.float64)
-    q = np.asarray(sigmoid(-z), dtype=np.float64)  # 1 - p, without cancellation
-    slope = p * q  # the sigmoid's derivative
-    magnitudes = {
-        "negative log-likelihood": np.abs(np.asarray(bernoulli_nll_grad(1.0, z))),
-        "squared error": q * slope,
-        "absolute error": slope,
+    costs: dict[str, Callable[[npt.NDArray[Any]], npt.NDArray[Any]]] = {
+        "negative log-likelihood": lambda w: np.log1p(np.exp(-w)),  # -log sigmoid(w)
+        "squared error": lambda w: 0.5 * (1.0 / (1.0 + np.exp(w))) ** 2,  # (1 - p)**2 / 2
+        "absolute error": lambda w: 1.0 / (1.0 + np.exp(w)),  # |p - 1| = 1 - p
     }
+    step = 1e-20
+    magnitudes = {name: np.abs(cost(z + 1j * step).imag) / step for name, cost in costs.items()}
     return GradientSizes(logits=z, magnitudes=magnitudes)
 
 
@@ -133,7 +179,9 @@ class ClippedUnit:
     values : numpy.ndarray
         The unit's output ``max(0, min(1, z))``.
     gradients : numpy.ndarray
-        Its derivative, exactly 0 outside [0, 1].
+        Its derivative, measured by central differences of the output.
+    step : float
+        The half-width of the central differences.
 
     Examples
     --------
@@ -144,6 +192,7 @@ class ClippedUnit:
     logits: FloatArray = field(repr=False)
     values: FloatArray = field(repr=False)
     gradients: FloatArray = field(repr=False)
+    step: float
 
     @property
     def share_flat(self) -> float:
@@ -157,21 +206,28 @@ class ClippedUnit:
         return float(np.mean(self.gradients == 0))
 
 
-def clipped_unit(logits: npt.ArrayLike | None = None) -> ClippedUnit:
-    """Evaluate the clipped output unit and its derivative.
+def clipped_unit(logits: npt.ArrayLike | None = None, step: float = 1e-6) -> ClippedUnit:
+    """Evaluate the clipped output unit, and measure its derivative by central differences.
 
-    Outside [0, 1] the unit is constant, so no gradient reaches the logit: a sample whose logit
-    has left the interval cannot be pulled back by gradient descent.
+    The derivative is ``(clip(z + step) - clip(z - step)) / (2 step)``, taken of the unit's
+    output and not assumed. Outside [0, 1] the unit is constant, so the differences are exactly
+    0 there and no gradient reaches the logit: a sample whose logit has left the interval cannot
+    be pulled back by gradient descent. Within `step` of 0 or 1 the differences straddle a kink.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If `step` is not a positive finite number.
 
     Examples
     --------
-    >>> clipped_unit([-1.0, 0.5, 2.0]).gradients.tolist()
+    >>> [round(g, 9) for g in clipped_unit([-1.0, 0.5, 2.0]).gradients.tolist()]
     [0.0, 1.0, 0.0]
     """
+    finite_positive(step, "step")
     z = np.linspace(-3.0, 4.0, 701) if logits is None else np.asarray(logits, float)
-    return ClippedUnit(
-        logits=z, values=np.clip(z, 0.0, 1.0), gradients=((z > 0) & (z < 1)).astype(float)
-    )
+    differences = (np.clip(z + step, 0.0, 1.0) - np.clip(z - step, 0.0, 1.0)) / (2 * step)
+    return ClippedUnit(logits=z, values=np.clip(z, 0.0, 1.0), gradients=differences, step=step)
 
 
 @dataclass(frozen=True)
@@ -186,6 +242,9 @@ class SaturatedStart:
         The training accuracy at every step, by cost.
     initial_gradient : dict
         The size of each cost's gradient at the start.
+    stop_at : float or None
+        The training accuracy at which each run stopped, or None if every run took all its
+        steps.
     features : numpy.ndarray
         The inputs of the linear model, one row per sample: the logits are ``features @ w``.
     labels : numpy.ndarray
@@ -201,6 +260,7 @@ class SaturatedStart:
     losses: dict[str, FloatArray] = field(repr=False)
     accuracy: dict[str, FloatArray] = field(repr=False)
     initial_gradient: dict[str, float]
+    stop_at: float | None
     features: FloatArray = field(repr=False)
     labels: npt.NDArray[Any] = field(repr=False)
 
@@ -216,21 +276,80 @@ class SaturatedStart:
         reached = np.flatnonzero(self.accuracy[name] >= accuracy)
         return int(reached[0]) if reached.size else None
 
+    def slowdown(self, slow: str, fast: str) -> float | None:
+        """How many times as many steps run `slow` needs as run `fast` to reach the target.
+
+        The target is :attr:`stop_at` if the runs stopped there, else :data:`TARGET_ACCURACY`;
+        None if either run never reached it.
+
+        Examples
+        --------
+        >>> run = saturated_start(steps=20_000, stop_at=TARGET_ACCURACY)
+        >>> run.slowdown("squared error", "negative log-likelihood") > SLOWDOWN
+        True
+        """
+        target = TARGET_ACCURACY if self.stop_at is None else self.stop_at
+        slow_steps, fast_steps = self.steps_to(slow, target), self.steps_to(fast, target)
+        if slow_steps is None or fast_steps is None:
+            return None
+        return slow_steps / max(fast_steps, 1)
+
+    def plateau(self, name: str) -> tuple[int, int, float]:
+        """The longest stretch of steps over which a run's accuracy does not change.
+
+        Returns its first and last step and the accuracy held (the earliest, if two tie).
+
+        Examples
+        --------
+        >>> run = saturated_start(steps=20_000, stop_at=TARGET_ACCURACY)
+        >>> first, last, accuracy = run.plateau("squared error")
+        >>> last - first > 1000, accuracy
+        (True, 0.57)
+        """
+        accuracy = self.accuracy[name]
+        edges = np.concatenate([[0], np.flatnonzero(np.diff(accuracy)) + 1, [accuracy.size]])
+        k = int(np.argmax(np.diff(edges)))
+        return int(edges[k]), int(edges[k + 1] - 1), float(accuracy[edges[k]])
+
 
 def saturated_start(
-    n: int = 200, steps: int = 300, step_size: float = 1.0, start: float = -8.0, seed: int = 6
+    n: int = 200,
+    steps: int = 300,
+    step_size: float = 1.0,
+    start: float = -8.0,
+    seed: int = 6,
+    stop_at: float | None = None,
 ) -> SaturatedStart:
     """Train ``p = sigmoid(w x + b)`` from weights that make every prediction confidently wrong.
 
-    Both runs start from the same weights and take the same steps; one descends the mean
-    Bernoulli NLL, the other the mean squared error ``(p - y)**2 / 2``.
+    Both runs start from the same weights with the same step size; one descends the mean
+    Bernoulli NLL, the other the mean squared error ``(p - y)**2 / 2``. Each run takes `steps`
+    steps or, if `stop_at` is given, stops at the first step where its training accuracy
+    reaches `stop_at` (`steps` is then a cap).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If `n` is not an integer >= 1, `steps` or `seed` is not an integer >= 0, `step_size` is not
+        a positive finite number, or `start` or `stop_at` is not a finite number (a bool is not an
+        integer).
 
     Examples
     --------
     >>> run = saturated_start(steps=10)
     >>> run.losses["squared error"].shape, run.features.shape
     ((11,), (200, 2))
+    >>> run = saturated_start(steps=20_000, stop_at=0.9)
+    >>> run.steps_to("negative log-likelihood"), run.losses["negative log-likelihood"].shape
+    (16, (17,))
     """
+    positive_int(n, "n")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    finite_real(start, "start")
+    nonnegative_int(seed, "seed")
+    if stop_at is not None:
+        finite_real(stop_at, "stop_at")
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, 1.0, n)
     y = (x > 0).astype(float)
@@ -251,6 +370,7 @@ def saturated_start(
         lambda z: (z > 0) == (y > 0),
         steps,
         step_size,
+        stop_at,
     )
 
 
@@ -262,13 +382,22 @@ def _descend(
     correct: Callable[[FloatArray], npt.NDArray[np.bool_]],
     steps: int,
     step_size: float,
+    stop_at: float | None,
 ) -> SaturatedStart:
     """Gradient descent on a linear model ``z = features @ w``, once per cost, from one start.
 
     Each cost maps the logits to the mean loss and the per-sample derivative with respect to
-    the logits; `correct` marks the samples a model classifies right.
+    the logits; `correct` marks the samples a model classifies right. With `stop_at`, each run
+    stops at the first iterate whose training accuracy reaches it.
     """
     n = features.shape[0]
+
+    def accurate(w: FloatArray) -> float:
+        return float(np.mean(correct(features @ w)))
+
+    def reached(w: FloatArray) -> bool:
+        return stop_at is not None and accurate(w) >= stop_at
+
     losses, accuracy, initial = {}, {}, {}
     for name, cost in costs.items():
 
@@ -278,14 +407,21 @@ def _descend(
             loss, d_z = cost(features @ w)
             return loss, features.T @ d_z / n
 
-        path = gradient_descent(loss_and_grad, start, steps=steps, step_size=step_size)
+        path = gradient_descent(
+            loss_and_grad,
+            start,
+            steps=steps,
+            step_size=step_size,
+            until=None if stop_at is None else reached,
+        )
         losses[name] = path.losses
-        accuracy[name] = np.array([float(np.mean(correct(features @ w))) for w in path.params])
+        accuracy[name] = np.array([accurate(w) for w in path.params])
         initial[name] = float(np.linalg.norm(loss_and_grad(start)[1]))
     return SaturatedStart(
         losses=losses,
         accuracy=accuracy,
         initial_gradient=initial,
+        stop_at=stop_at,
         features=features,
         labels=labels,
     )
@@ -343,12 +479,19 @@ def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
     The squared error is smallest at the sample mean, the absolute error at the sample median:
     the Gaussian model predicts the conditional mean, the Laplace model the conditional median.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `n` is not an integer >= 1, or `seed` is not an integer >= 0 (a bool is not an integer).
+
     Examples
     --------
     >>> r = mean_and_median(n=51)
     >>> float(r.grid[0]), float(r.grid[-1]), r.group_medians.shape
     (0.0, 4.0, (3, 2))
     """
+    positive_int(n, "n")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     y = rng.lognormal(0.0, 1.0, n)
     grid = np.linspace(0.0, 4.0, 4001)
@@ -384,124 +527,6 @@ def mean_and_median(n: int = 501, seed: int = 7) -> MeanAndMedian:
         targets=y,
         inputs=x,
         conditional_targets=y_given_x,
-    )
-
-
-@dataclass(frozen=True)
-class CostSurfaces:
-    """Two costs over a grid of one first-layer and one second-layer weight (claim CS11).
-
-    After Glorot and Bengio (2010), figure 5: the cross-entropy and the quadratic cost of a
-    network with one tanh hidden layer and a sigmoid output, as functions of two weights.
-
-    Attributes
-    ----------
-    w1, w2 : numpy.ndarray
-        The grids of the first-layer and the second-layer weight.
-    costs : dict
-        Each cost's mean over the data, on the grid, by name.
-    gradient_norms : dict
-        The norm of each cost's gradient in the two weights, on the grid, by name.
-    threshold : float
-        The gradient norm below which a grid point counts as flat.
-    x, y : numpy.ndarray
-        The data: inputs, one row per sample, and labels 0 or 1.
-    network : tuple
-        The network at the centre of the scan, ``(W, b)`` pairs: every grid point is this
-        network with its weights ``W[0][0, 0]`` and ``W[1][0, 0]`` replaced.
-
-    Examples
-    --------
-    >>> surfaces = cost_surfaces(points=11)
-    >>> surfaces.costs["cross-entropy"].shape
-    (11, 11)
-    """
-
-    w1: FloatArray = field(repr=False)
-    w2: FloatArray = field(repr=False)
-    costs: dict[str, FloatArray] = field(repr=False)
-    gradient_norms: dict[str, FloatArray] = field(repr=False)
-    threshold: float
-    x: FloatArray = field(repr=False)
-    y: FloatArray = field(repr=False)
-    network: Params = field(repr=False)
-
-    def plateau_share(self, name: str) -> float:
-        """Share of the grid where the cost's gradient norm is below `threshold`.
-
-        Examples
-        --------
-        >>> cost_surfaces(points=5, threshold=np.inf).plateau_share("quadratic")
-        1.0
-        """
-        return float(np.mean(self.gradient_norms[name] < self.threshold))
-
-    def stuck_share(self, name: str) -> float:
-        """Share of the grid that is flat *and* costly: above the middle of the cost's range.
-
-        A flat region near the minimum is harmless; a flat region of high cost is where
-        training stalls.
-
-        Examples
-        --------
-        >>> surfaces = cost_surfaces(points=11)
-        >>> surfaces.stuck_share("quadratic") <= surfaces.plateau_share("quadratic")
-        True
-        """
-        cost = self.costs[name]
-        high = cost > (cost.min() + cost.max()) / 2
-        return float(np.mean((self.gradient_norms[name] < self.threshold) & high))
-
-
-def cost_surfaces(
-    points: int = 81, span: float = 10.0, threshold: float = 1e-2, seed: int = 8
-) -> CostSurfaces:
-    """Scan one weight of each layer over ``[-span, span]``; the others stay at their start.
-
-    Every grid point is a network of its own, and all of them are evaluated in one batched
-    forward pass (the grid is the seed axis of :class:`losslab.nets.MLP`). The gradient norms
-    are those of each cost in the two scanned weights, by finite differences on the grid.
-
-    Examples
-    --------
-    >>> surfaces = cost_surfaces(points=21)
-    >>> sorted(surfaces.costs), surfaces.gradient_norms["quadratic"].shape
-    (['cross-entropy', 'quadratic'], (21, 21))
-    """
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0.0, 1.0, (200, 2))
-    y = (x @ np.array([1.0, -0.5]) > 0).astype(float)
-    net = MLP((2, 2, 1), hidden="tanh")
-    network = net.init(rng)
-    (w_in, b_in), (w_out, b_out) = network
-    axis = np.linspace(-span, span, points)
-    g1, g2 = np.meshgrid(axis, axis, indexing="ij")
-    grid = g1.size
-    first = np.repeat(w_in[None], grid, axis=0)
-    second = np.repeat(w_out[None], grid, axis=0)
-    first[:, 0, 0] = g1.ravel()  # the weight from input 0 to hidden unit 0
-    second[:, 0, 0] = g2.ravel()  # the weight from hidden unit 0 to the output
-    params = (
-        (first, np.repeat(b_in[None], grid, axis=0)),
-        (second, np.repeat(b_out[None], grid, axis=0)),
-    )
-    z = net.forward(params, x)[0][..., 0]
-    p = np.asarray(sigmoid(z), dtype=np.float64)
-    costs = {
-        "cross-entropy": np.mean(bernoulli_nll(y, z), axis=1).reshape(points, points),
-        "quadratic": np.mean((p - y) ** 2, axis=1).reshape(points, points),
-    }
-    step = axis[1] - axis[0]
-    norms = {name: np.hypot(*np.gradient(c, step)) for name, c in costs.items()}
-    return CostSurfaces(
-        w1=axis,
-        w2=axis,
-        costs=costs,
-        gradient_norms=norms,
-        threshold=threshold,
-        x=x,
-        y=y,
-        network=network,
     )
 
 
@@ -542,12 +567,18 @@ def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) ->
     the softmax saturates; the absolute error :math:`\lVert s - \mathbf e \rVert_1` has gradient
     :math:`J^\top \operatorname{sign}(s - \mathbf e)`, which vanishes the same way.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `classes` is not an integer >= 2 (a bool is not an integer).
+
     Examples
     --------
     >>> grads = softmax_gradients([20.0])
     >>> round(float(grads.cross_entropy[0]), 3)  # |s - e| with s near (0, 1/2, 1/2)
     1.225
     """
+    integer(classes, "classes", 2)
     m = np.linspace(0.0, 40.0, 401) if margins is None else np.asarray(margins, float)
     z = np.zeros((m.size, classes))
     z[:, 0] = -m
@@ -568,12 +599,25 @@ def softmax_gradients(margins: npt.ArrayLike | None = None, classes: int = 3) ->
 
 
 def softmax_saturated_start(
-    n: int = 300, steps: int = 300, step_size: float = 1.0, scale: float = 8.0, seed: int = 9
+    n: int = 300,
+    steps: int = 300,
+    step_size: float = 1.0,
+    scale: float = 8.0,
+    seed: int = 9,
+    stop_at: float | None = None,
 ) -> SaturatedStart:
     """Softmax regression on three classes from a confidently wrong start, by two costs.
 
     The starting weights are the true class directions, permuted and scaled by `scale`, so that
-    every sample is assigned, confidently, to a wrong class.
+    every sample is assigned, confidently, to a wrong class. As in :func:`saturated_start`, with
+    `stop_at` each run stops once its training accuracy reaches it.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If `n` is not an integer >= 1, `steps` or `seed` is not an integer >= 0, `step_size` or
+        `scale` is not a positive finite number, or `stop_at` is not a finite number (a bool is not
+        an integer).
 
     Examples
     --------
@@ -581,6 +625,13 @@ def softmax_saturated_start(
     >>> sorted(run.accuracy), run.features.shape, run.labels.shape
     (['cross-entropy', 'squared error'], (300, 2), (300,))
     """
+    positive_int(n, "n")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    finite_positive(scale, "scale")
+    nonnegative_int(seed, "seed")
+    if stop_at is not None:
+        finite_real(stop_at, "stop_at")
     rng = np.random.default_rng(seed)
     angles = np.array([0.0, 2.0, 4.0]) * np.pi / 3
     centres = np.stack([np.cos(angles), np.sin(angles)], axis=1)
@@ -607,4 +658,5 @@ def softmax_saturated_start(
         lambda z: np.argmax(z, axis=1) == y,
         steps,
         step_size,
+        stop_at,
     )

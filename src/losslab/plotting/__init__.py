@@ -25,11 +25,14 @@ from losslab.plotting.maximum_likelihood import (
 from losslab.plotting.nonconvexity import (
     plot_convex_baselines,
     plot_dead_units,
+    plot_init_scale,
     plot_landscape,
+    plot_nonconvexity_sources,
     plot_permutation,
+    plot_width_runs,
     plot_xor_runs,
 )
-from losslab.plotting.numerics import plot_numerics_accuracy
+from losslab.plotting.numerics import plot_numerics_accuracy, plot_poisson_accuracy
 
 __all__ = [
     "COLORS",
@@ -40,12 +43,16 @@ __all__ = [
     "plot_dead_units",
     "plot_gaussian_is_mse",
     "plot_gradient_sizes",
+    "plot_init_scale",
     "plot_landscape",
     "plot_mean_and_median",
+    "plot_nonconvexity_sources",
     "plot_numerics_accuracy",
     "plot_permutation",
+    "plot_poisson_accuracy",
     "plot_saturated_start",
     "plot_variance_collapse",
+    "plot_width_runs",
     "plot_xor_runs",
 ]
 

@@ -66,6 +66,9 @@ def plot_gradient_sizes(sizes: GradientSizes, unit: ClippedUnit) -> Figure:
 def plot_saturated_start(run: SaturatedStart) -> Figure:
     """Loss and accuracy along gradient descent from a saturated start, for two costs.
 
+    The step axis is logarithmic after the first ten steps, so that a run of a few dozen steps
+    and one of thousands show side by side; a dot marks where each run reaches its target.
+
     Examples
     --------
     >>> from losslab.experiments.cost_selection import saturated_start
@@ -74,17 +77,25 @@ def plot_saturated_start(run: SaturatedStart) -> Figure:
     ['loss, relative to its start', 'training accuracy']
     """
     fig, (left, right) = _figure(2, height=3.2)
-    colors = {"negative log-likelihood": COLORS["losslab"], "squared error": COLORS["naive"]}
+    nll_first = ("negative log-likelihood", "cross-entropy")
     for name, losses in run.losses.items():
+        color = COLORS["losslab"] if name in nll_first else COLORS["naive"]
         steps = np.arange(losses.size)
-        left.plot(steps, losses / losses[0], color=colors[name], lw=1.8, label=name)
-        right.plot(steps, run.accuracy[name], color=colors[name], lw=1.8, label=name)
-    left.set_xlabel("gradient-descent step")
+        left.plot(steps, losses / losses[0], color=color, lw=1.8, label=name)
+        right.plot(steps, run.accuracy[name], color=color, lw=1.8, label=name)
+        if run.stop_at is not None and run.steps_to(name, run.stop_at) is not None:
+            right.plot(steps[-1], run.accuracy[name][-1], "o", color=color, ms=5)
+    if run.stop_at is not None:
+        right.axhline(run.stop_at, color="0.4", lw=0.8, ls=":")
+        right.text(1, run.stop_at + 0.02, f"target {run.stop_at:.0%}", color="0.3", fontsize=8)
     left.set_ylabel("loss, relative to its start")
-    right.set_xlabel("gradient-descent step")
     right.set_ylabel("training accuracy")
     right.set_ylim(0, 1.05)
+    longest = max(losses.size for losses in run.losses.values())
     for ax in (left, right):
+        ax.set_xscale("symlog", linthresh=10)
+        ax.set_xlim(0, 1.5 * longest)  # room for the dot at the end of the longest run
+        ax.set_xlabel("gradient-descent step (log scale after 10)")
         ax.legend(fontsize=8)
     return fig
 
@@ -113,7 +124,9 @@ def plot_mean_and_median(result: MeanAndMedian) -> Figure:
 
 
 def plot_cost_surfaces(surfaces: CostSurfaces) -> Figure:
-    """The two cost surfaces over one weight of each layer, plateaus hatched.
+    """The two cost surfaces over one weight of each layer, flat regions hatched.
+
+    Flat means a relative slope below the surfaces' `flatness`, each cost on its own scale.
 
     Examples
     --------
@@ -125,7 +138,7 @@ def plot_cost_surfaces(surfaces: CostSurfaces) -> Figure:
     fig, axes = _figure(2, height=3.8, grid=False)
     for ax, (name, cost) in zip(axes, surfaces.costs.items(), strict=True):
         shown = ax.contourf(surfaces.w2, surfaces.w1, cost, levels=20, cmap="viridis")
-        flat = (surfaces.gradient_norms[name] < surfaces.threshold).astype(float)
+        flat = surfaces.flat(name).astype(float)
         if flat.any():
             ax.contourf(
                 surfaces.w2, surfaces.w1, flat, levels=[0.5, 1.5], colors="none", hatches=["////"]
@@ -135,6 +148,6 @@ def plot_cost_surfaces(surfaces: CostSurfaces) -> Figure:
         ax.set_xlabel("second-layer weight")
         ax.set_ylabel("first-layer weight")
         ax.set_title(
-            f"{name}: plateau (hatched) {100 * surfaces.plateau_share(name):.0f}%", fontsize=10
+            f"{name}: flat (hatched) {100 * surfaces.plateau_share(name):.0f}%", fontsize=10
         )
     return fig

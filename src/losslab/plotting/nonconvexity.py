@@ -6,18 +6,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from losslab.plotting._style import COLORS, _figure
+from losslab._arrays import finite_positive
+from losslab.plotting._style import COLORS, _figure, _shades
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from losslab.experiments.nonconvexity import (
         BornDead,
+        InitScale,
         Landscape,
         ManyStarts,
+        NonconvexitySources,
         PermutationProbe,
         ReluBias,
         SeparableGrowth,
+        WidthRuns,
         XorRuns,
     )
 
@@ -52,6 +56,11 @@ def plot_permutation(probe: PermutationProbe) -> Figure:
 def plot_xor_runs(runs: XorRuns, scale: float = 1.0) -> Figure:
     """Left: every run's cost at one weight scale. Right: how the runs end, by weight scale.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `scale` is not a positive finite number.
+
     Examples
     --------
     >>> from losslab.experiments.nonconvexity import xor_runs
@@ -59,6 +68,7 @@ def plot_xor_runs(runs: XorRuns, scale: float = 1.0) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['gradient-descent step', 'standard deviation of the initial weights']
     """
+    finite_positive(scale, "scale")
     # Imported when drawn, not with the module: importing the figures loads no experiment code.
     from losslab.experiments.nonconvexity import XOR_PLATEAUS, XOR_SOLVED
 
@@ -98,13 +108,16 @@ def plot_dead_units(relu: ReluBias, dead: BornDead) -> Figure:
     ['gradient-descent step', 'number of hidden layers']
     """
     fig, (left, right) = _figure(2, height=3.4)
-    palette = (COLORS["naive"], "0.35", COLORS["losslab"])
+    # Red for the bias that kills every unit, orange for one that kills some, grey for zero and
+    # blue for a positive bias.
+    palette = {-2: COLORS["naive"], -1: COLORS["shifted"], 0: "0.35", 1: COLORS["losslab"]}
     steps = np.arange(relu.losses.shape[0])
     for i, bias in enumerate(relu.biases):
+        role = int(np.sign(bias)) - int(relu.dead_share[i] == 1.0)
         left.plot(
             steps,
             relu.losses[:, i],
-            color=palette[i % 3],
+            color=palette[role],
             lw=1.8,
             label=f"b = {bias:g}: {100 * relu.active_share[i]:.0f}% active at start",
         )
@@ -227,4 +240,150 @@ def plot_convex_baselines(starts: ManyStarts, separable: SeparableGrowth) -> Fig
     cost.set_ylabel("mean cost (log scale, dashed)")
     lines = right.get_lines() + cost.get_lines()
     right.legend(lines, [str(line.get_label()) for line in lines], fontsize=8, loc="center left")
+    return fig
+
+
+def plot_nonconvexity_sources(sources: NonconvexitySources, probe: PermutationProbe) -> Figure:
+    """The loss on a segment, and its chord, for three models: where non-convexity comes from.
+
+    Examples
+    --------
+    >>> from losslab.experiments.nonconvexity import (
+    ...     nonconvexity_sources, permutation_probe, xor_runs)
+    >>> probe = permutation_probe(xor_runs(scales=(1.0,), seeds=4, steps=500))
+    >>> fig = plot_nonconvexity_sources(nonconvexity_sources(points=3), probe)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['t (two random weight vectors)', 't (w and -w)', 't (hidden units swapped)']
+    """
+    fig, panels = _figure(3, width=12.0, height=3.4)
+    middle = (probe.ts >= 0) & (probe.ts <= 1)
+    shown = [
+        (
+            sources.ts,
+            sources.polynomial_line,
+            f"polynomial of degree {sources.degree}: linear in w",
+            "t (two random weight vectors)",
+            "half mean squared error",
+        ),
+        (
+            sources.ts,
+            sources.linear_line,
+            "deep linear network w2 w1 x",
+            "t (w and -w)",
+            "half mean squared error",
+        ),
+        (
+            probe.ts[middle],
+            probe.line[middle],
+            "tanh network on XOR",
+            "t (hidden units swapped)",
+            "mean cost on XOR",
+        ),
+    ]
+    for ax, (ts, line, title, xlabel, ylabel) in zip(panels, shown, strict=True):
+        ax.plot(ts, line, color=COLORS["losslab"], lw=1.8, label="loss on the segment")
+        ax.plot(
+            [ts[0], ts[-1]],
+            [line[0], line[-1]],
+            "o--",
+            color=COLORS["naive"],
+            lw=1.2,
+            label="chord",
+        )
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    panels[0].legend(fontsize=8)
+    return fig
+
+
+def plot_width_runs(runs: WidthRuns) -> Figure:
+    """Left: the final cost of every start, by width. Right: the share reaching a small cost.
+
+    Examples
+    --------
+    >>> from losslab.experiments.nonconvexity import width_runs
+    >>> fig = plot_width_runs(width_runs(widths=(2, 4), seeds=4, steps=100))
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['hidden units', 'hidden units']
+    """
+    from losslab.experiments.nonconvexity import SMALL_COST
+
+    fig, (left, right) = _figure(2, height=3.4)
+    positions = np.arange(runs.widths.size)
+    seeds = runs.final.shape[1]
+    jitter = np.linspace(-0.3, 0.3, seeds)
+    left.axhline(SMALL_COST, color="0.25", ls="--", lw=1, label=f"small cost: {SMALL_COST:g}")
+    for k, finals in enumerate(runs.final):
+        order = np.argsort(finals)  # spread each width's starts sideways in order of cost
+        below = finals[order] < SMALL_COST
+        for chosen, color, label in (
+            (below, COLORS["losslab"], "below"),
+            (~below, "0.45", "above"),
+        ):
+            left.scatter(
+                k + jitter[chosen],
+                finals[order][chosen],
+                s=10,
+                color=color,
+                zorder=3,
+                label=f"starts ending {label} it" if k == 0 else None,
+            )
+    left.set_yscale("log")
+    left.set_xticks(positions, [f"{w:g}" for w in runs.widths])
+    left.set_xlabel("hidden units")
+    left.set_ylabel("final mean cost (log scale)")
+    left.set_title(f"{seeds} starts per width, one dot each", fontsize=10)
+    left.legend(fontsize=8, loc="center right")
+    right.bar(positions, runs.reached(), color=COLORS["losslab"])
+    right.set_xticks(positions, [f"{w:g}" for w in runs.widths])
+    right.set_xlabel("hidden units")
+    right.set_ylabel(f"share of starts below {SMALL_COST:g}")
+    right.set_ylim(0, 1.02)
+    return fig
+
+
+def plot_init_scale(result: InitScale) -> Figure:
+    """Three panels against the weight scale: the start, the final costs, the cost over time.
+
+    Examples
+    --------
+    >>> from losslab.experiments.nonconvexity import init_scale
+    >>> fig = plot_init_scale(init_scale(gains=(0.1, 1.0, 10.0), seeds=2, steps=20))
+    >>> fig.axes[0].get_xlabel(), fig.axes[2].get_xlabel()
+    ('weight scale (units of 1/sqrt(fan-in))', 'gradient-descent step')
+    """
+    from losslab.experiments.nonconvexity import SMALL_COST
+
+    fig, (start, finals, curves) = _figure(3, width=12.0, height=3.6)
+    scale_label = "weight scale (units of 1/sqrt(fan-in))"
+    start.plot(result.gains, result.signal, "o-", color=COLORS["losslab"], lw=1.6, label="signal")
+    start.plot(result.gains, result.slope, "s--", color=COLORS["naive"], lw=1.6, label="tanh slope")
+    start.set_xscale("log")
+    start.set_yscale("log")
+    start.set_xlabel(scale_label)
+    start.set_ylabel("at the start (log scale)")
+    start.set_title("last layer's output size; mean slope", fontsize=10)
+    start.legend(fontsize=8)
+    seeds = result.losses.shape[2]
+    for g, gain in enumerate(result.gains):
+        spread = gain * np.exp(np.linspace(-0.12, 0.12, seeds))
+        finals.scatter(spread, result.losses[-1, g], s=10, color=COLORS["losslab"], zorder=3)
+    finals.axhline(SMALL_COST, color="0.25", ls="--", lw=1, label=f"solved: below {SMALL_COST:g}")
+    finals.axhline(np.log(2), color="0.25", ls=":", lw=1, label="ln 2: output 1/2 everywhere")
+    finals.set_xscale("log")
+    finals.set_yscale("log")
+    finals.set_xlabel(scale_label)
+    finals.set_ylabel("final mean cost (log scale)")
+    finals.set_title(f"{seeds} starts per scale, one dot each", fontsize=10)
+    finals.legend(fontsize=7, loc="center right")
+    steps = np.arange(result.losses.shape[0]) * result.record
+    median = np.median(result.losses, axis=2)
+    for g, color in zip(range(result.gains.size), _shades(result.gains.size), strict=True):
+        curves.plot(steps, median[:, g], color=color, lw=1.6, label=f"{result.gains[g]:g}")
+    curves.set_yscale("log")
+    curves.set_xlabel("gradient-descent step")
+    curves.set_ylabel("median mean cost (log scale)")
+    curves.set_title("median run at each scale", fontsize=10)
+    curves.legend(fontsize=7, ncols=2, title="scale g", title_fontsize=7, loc="center right")
     return fig

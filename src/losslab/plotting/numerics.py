@@ -1,4 +1,4 @@
-"""The figure of the chapter *Computing costs from logits*: accuracy over all of float64."""
+"""The figures of the chapter *Computing costs from logits*: errors in ulp against mpmath."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from losslab.plotting._style import COLORS, _figure, _shown, _signed_log, _ulp_a
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from losslab.experiments.numerics import AccuracySweep, MarginSweep
+    from losslab.experiments.numerics import AccuracySweep, MarginSweep, PoissonSweep
 
 
 def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Figure:
@@ -74,4 +74,37 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
     right.set_title("largest entry of log softmax([margin, 0])", fontsize=10)
     _ulp_axis(right)
     right.legend(loc="center left", fontsize=8)
+    return fig
+
+
+def plot_poisson_accuracy(sweep: PoissonSweep) -> Figure:
+    """Error of four Poisson costs at the optimum of each count (EX9).
+
+    Drawn from the result of :func:`losslab.experiments.numerics.poisson_sweep`.
+
+    Examples
+    --------
+    >>> from losslab.experiments.numerics import poisson_sweep
+    >>> fig = plot_poisson_accuracy(poisson_sweep([1e2, 1e6]))
+    >>> fig.axes[0].get_xlabel()
+    'count y (the log-rate at its optimum, log y)'
+    """
+    fig, (ax,) = _figure(1, width=7.0)
+    shown: list[tuple[str, str, dict[str, Any]]] = [
+        ("naive sum", "exp(eta) - y eta + lgamma(y + 1)", {"color": COLORS["naive"]}),
+        ("scipy", "-scipy.stats.poisson.logpmf", {"color": COLORS["shifted"]}),
+        (
+            "torch's formula",
+            "torch's formula (full=True)",
+            {"color": COLORS["shifted"], "ls": "-."},
+        ),
+        ("losslab", "losslab.poisson_nll", {"color": COLORS["losslab"]}),
+    ]
+    for key, label, style in shown:
+        ax.plot(sweep.counts, _shown(sweep.errors[key]), lw=1.5, marker=".", label=label, **style)
+    ax.set_xscale("log")
+    ax.set_xlabel("count y (the log-rate at its optimum, log y)")
+    ax.set_title("Poisson cost at the optimum", fontsize=10)
+    _ulp_axis(ax)
+    ax.legend(loc="upper center", fontsize=8)
     return fig

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab._arrays import FloatArray
+from losslab._arrays import (
+    FloatArray,
+    each,
+    finite_positive,
+    integer,
+    nonnegative_int,
+    positive_int,
+)
 from losslab.geometry import hessian, jensen_certificate
 from losslab.likelihoods import bernoulli_nll
 from losslab.numerics import sigmoid
@@ -82,12 +89,22 @@ def closed_form(n: int = 500, features: int = 5, steps: int = 2000, seed: int = 
     The descent minimises half the mean squared error with the step :math:`1/L`, with :math:`L`
     the largest eigenvalue of :math:`X^\top X / n`, the best fixed step for a quadratic.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `n` or `features` is not an integer >= 1, or `steps` or `seed` is not an integer >= 0 (a
+        bool is not an integer).
+
     Examples
     --------
     >>> fit = closed_form(n=50, features=3, steps=20)
     >>> fit.descended.shape == fit.exact.shape == (3,)
     True
     """
+    positive_int(n, "n")
+    positive_int(features, "features")
+    nonnegative_int(steps, "steps")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, features))
     y = x @ rng.normal(size=features) + rng.normal(0.0, 0.5, n)
@@ -145,12 +162,21 @@ def normal_equations(degree: int = 12, n: int = 200, seed: int = 1) -> NormalEqu
     largest coordinate errors. Forming :math:`X^\top X` squares the condition number of the
     design matrix, and the normal equations lose accordingly.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `degree` or `n` is not an integer >= 1, or `seed` is not an integer >= 0 (a bool is not
+        an integer).
+
     Examples
     --------
     >>> result = normal_equations(degree=2)
     >>> type(result.error_normal), type(result.condition_design)
     (<class 'float'>, <class 'float'>)
     """
+    positive_int(degree, "degree")
+    positive_int(n, "n")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     t = np.sort(rng.uniform(0.0, 1.0, n))
     design = np.vander(t, degree + 1, increasing=True)
@@ -200,12 +226,20 @@ class ConvexityChecks:
 def convexity_checks(points: int = 20, seed: int = 2) -> ConvexityChecks:
     """Hessian spectra of the logistic loss at random points; Jensen searches on both losses.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `points` is not an integer >= 2, or `seed` is not an integer >= 0 (a bool is not an
+        integer).
+
     Examples
     --------
     >>> checks = convexity_checks(points=4)
     >>> checks.min_hessian_eigenvalues.shape, checks.x.shape
     ((4,), (100, 3))
     """
+    integer(points, "points", 2)
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(100, 3))
     y = (x @ np.array([1.0, -1.0, 0.5]) + rng.normal(0.0, 1.0, 100) > 0).astype(float)
@@ -287,11 +321,22 @@ def many_starts(
     The classes overlap, so the loss has a unique finite minimiser, found here independently by
     Newton's method; every run ends next to it.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `starts` is not an integer >= 1, `steps` or `seed` is not an integer >= 0, or `step_size`
+        or `scale` is not a positive finite number (a bool is not an integer).
+
     Examples
     --------
     >>> many_starts(starts=3, steps=20).distances.shape
     (21, 3)
     """
+    positive_int(starts, "starts")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    finite_positive(scale, "scale")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(200, 3))
     y = (x @ np.array([1.5, -1.0, 0.5]) + rng.logistic(0.0, 1.0, 200) > 0).astype(float)
@@ -369,12 +414,23 @@ def separable_growth(
     attained: the norm of the weights grows without bound (like the log of the step count)
     while the loss creeps towards 0. Convexity promises the optimum only where one exists.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `checkpoints` or `n` is not an integer >= 1, `seed` is not an integer >= 0, or
+        `step_size` is not a positive finite number (a bool is not an integer; a sequence is checked
+        entry by entry).
+
     Examples
     --------
     >>> result = separable_growth((5, 50))
     >>> result.checkpoints.tolist(), bool(result.path_steps[-1] == 50)
     ([5, 50], True)
     """
+    each(checkpoints, positive_int, "checkpoints")
+    positive_int(n, "n")
+    finite_positive(step_size, "step_size")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(4 * n, 2))
     x = x[np.abs(x @ np.array([1.0, 1.0])) > 0.5][:n]  # a margin on both sides of the line

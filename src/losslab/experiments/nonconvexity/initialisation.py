@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab._arrays import FloatArray
+from losslab._arrays import (
+    FloatArray,
+    each,
+    finite_positive,
+    finite_real,
+    nonnegative_int,
+    positive_int,
+)
 from losslab.likelihoods import gaussian_nll, gaussian_nll_grad
 from losslab.nets import MLP, Params
 from losslab.optim import gradient_descent, mean_cost
@@ -26,6 +33,19 @@ POSITIVE_BIAS_ACTIVE = 0.98
 #: The deepest narrow ReLU networks tried are dead at initialisation in more than this share
 #: of draws (NC10).
 DEAD_DEEP_SHARE = 0.9
+#: A small negative bias, a few times the spread of the term w.x of the pre-activation, leaves
+#: more than the first and less than the second of these shares of the units off on every input
+#: at the start (NC10): some units die, not all.
+SOME_UNITS_DEAD = (0.1, 0.9)
+#: A run has trained once its cost comes within this of the floor (1/2) ln 2 pi, the Gaussian
+#: cost of a perfect fit with unit scale (NC9, NC10).
+NEAR_FLOOR = 0.01
+#: A run ends at the best cost it can reach (the floor, or the best constant fit for a network
+#: whose hidden layer is dead) when it ends within this of it (NC9, NC10).
+BEST_FIT_WITHIN = 2e-3
+#: Zero and small positive biases train alike, in that the numbers of steps they take to come
+#: within NEAR_FLOOR of the floor differ by less than this factor (NC9).
+ALIKE_STEPS = 1.25
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,22 @@ class ReluBias:
     constant_fit: float
     losses: FloatArray = field(repr=False)
 
+    def steps_to_floor(self, within: float = NEAR_FLOOR) -> FloatArray:
+        """The first step at which each run's cost is within `within` of the floor (1/2) ln 2 pi.
+
+        The floor is the Gaussian cost of a perfect fit with unit scale; the result is infinite
+        for a run that never gets there.
+
+        Examples
+        --------
+        >>> relu_bias(biases=(-1.0, 0.0), steps=3).steps_to_floor(within=math.inf).tolist()
+        [0.0, 0.0]
+        """
+        near = self.losses - 0.5 * math.log(2 * math.pi) < within
+        first = np.argmax(near, axis=0).astype(np.float64)
+        result: FloatArray = np.where(near.any(axis=0), first, np.inf)
+        return result
+
 
 def relu_bias(
     biases: tuple[float, ...] = (-1.0, 0.0, 0.1),
@@ -93,12 +129,27 @@ def relu_bias(
     the Gaussian negative log-likelihood with unit scale. ``constant_fit`` is the cost of the best
     constant prediction, the mean of the targets: all that a net with a dead layer can learn.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `inputs`, `width` or `n` is not an integer >= 1, `steps` or `seed` is not an integer >=
+        0, `weight_scale` or `step_size` is not a positive finite number, or `biases` is not a
+        finite number (a bool is not an integer; a sequence is checked entry by entry).
+
     Examples
     --------
     >>> result = relu_bias(biases=(-1.0,), steps=5)  # every unit off: no gradient at all
     >>> float(result.max_first_layer_gradient[0]), bool(result.first_layer_unchanged[0])
     (0.0, True)
     """
+    each(biases, finite_real, "biases")
+    positive_int(inputs, "inputs")
+    positive_int(width, "width")
+    positive_int(n, "n")
+    finite_positive(weight_scale, "weight_scale")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, inputs))
     y = np.sin(x @ rng.normal(size=inputs) / 2)
@@ -184,12 +235,23 @@ def born_dead(
     networks grows with depth towards 1 (Lu et al. 2020). ``dead_units`` is the share of the
     last hidden layer's units that are off on every input.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `depths`, `width`, `seeds` or `n` is not an integer >= 1, or `seed` is not an integer >=
+        0 (a bool is not an integer; a sequence is checked entry by entry).
+
     Examples
     --------
     >>> result = born_dead(depths=(1, 4), seeds=100)
     >>> result.depths.tolist(), result.seeds, result.inputs
     ([1, 4], 100, 128)
     """
+    each(depths, positive_int, "depths")
+    positive_int(width, "width")
+    positive_int(seeds, "seeds")
+    positive_int(n, "n")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, width))
     networks, units = [], []

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab._arrays import FloatArray
+from losslab._arrays import (
+    FloatArray,
+    each,
+    finite_positive,
+    finite_real,
+    nonnegative_int,
+    positive_int,
+)
 from losslab.experiments.nonconvexity._common import networks_at, on_vectors
 from losslab.geometry import JensenCertificate, flatten, hessian, jensen_certificate, line_slice
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad
@@ -61,6 +68,9 @@ SATURATED_SLOPE = 0.5
 #: From a constant start the first-layer weights still move, by more than this; only the
 #: symmetry between the hidden units never breaks (NC8).
 CONSTANT_START_MOVES = 0.1
+#: From a random start the hidden units drift apart during training by more than this, so the
+#: measure that stays exactly 0 for the zero and constant starts does see a difference (NC8).
+RANDOM_UNITS_DIFFER = 1.0
 
 #: The network every XOR experiment trains, with two inputs, two tanh units and one logit.
 XOR_NET = MLP((2, 2, 1), hidden="tanh")
@@ -188,8 +198,10 @@ def xor_runs(
 
     Raises
     ------
-    ValueError
-        If `steps` is not a multiple of `record`.
+    ValueError, TypeError
+        If `steps` is not a multiple of `record`, `seeds` or `record` is not an integer >= 1,
+        `steps` or `seed` is not an integer >= 0, or `scales` or `step_size` is not a positive
+        finite number (a bool is not an integer; a sequence is checked entry by entry).
 
     Examples
     --------
@@ -201,6 +213,12 @@ def xor_runs(
     ...
     ValueError: steps must be a multiple of record = 10; got 15
     """
+    each(scales, finite_positive, "scales")
+    positive_int(seeds, "seeds")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    positive_int(record, "record")
+    nonnegative_int(seed, "seed")
     if steps % record:
         raise ValueError(f"steps must be a multiple of record = {record}; got {steps}")
     rng = np.random.default_rng(seed)
@@ -362,12 +380,23 @@ def symmetric_init(
       the same gradient, and so stay copies of each other: the net is a one-unit net.
     * ``random``: weights ``N(0, 1)``, which breaks the tie.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `hidden` is not an integer >= 1, `steps` or `seed` is not an integer >= 0, `step_size` is
+        not a positive finite number, or `value` is not a finite number (a bool is not an integer).
+
     Examples
     --------
     >>> result = symmetric_init(steps=20)
     >>> result.names, result.unit_spread["constant"], result.hidden_moved["zero"]
     (('zero', 'constant', 'random'), 0.0, 0.0)
     """
+    positive_int(hidden, "hidden")
+    finite_real(value, "value")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    nonnegative_int(seed, "seed")
     names = ("zero", "constant", "random")
     rng = np.random.default_rng(seed)
     net = MLP((2, hidden, 1), hidden="tanh")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from losslab._arrays import FloatArray
+from losslab._arrays import FloatArray, finite_positive, nonnegative_int, positive_int
 from losslab.experiments.nonconvexity._common import networks_at, on_vectors
 from losslab.geometry import filter_normalized_direction, flatten, line_slice, plane_slice
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad
@@ -142,12 +142,26 @@ def landscape(
     and its rescaled twin (the same function) give different pictures, so such plots compare
     nothing; along filter-normalised directions they give the same one.
 
+    Raises
+    ------
+    ValueError, TypeError
+        If `seeds`, `hidden` or `n` is not an integer >= 1, `steps` or `seed` is not an integer >=
+        0, or `step_size` or `twin_factor` is not a positive finite number (a bool is not an
+        integer).
+
     Examples
     --------
     >>> result = landscape(seeds=2, steps=20, alphas=np.linspace(-1.0, 1.0, 5))
     >>> result.sizes, result.ts.shape, result.raw.shape
     ((2, 16, 1), (41,), (2, 5, 5))
     """
+    positive_int(seeds, "seeds")
+    positive_int(hidden, "hidden")
+    positive_int(n, "n")
+    nonnegative_int(steps, "steps")
+    finite_positive(step_size, "step_size")
+    finite_positive(twin_factor, "twin_factor")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     x, y = _moons(n, rng)
     net = MLP((2, hidden, 1), hidden="relu")
