@@ -290,36 +290,50 @@ def combine(*terms: tuple[float, npt.ArrayLike]) -> FloatArray:
     """``c0 * x0 + c1 * x1 + ...``, left to right, broadcast; ``±inf`` only beyond float64."""
     arrays = [np.asarray(x, dtype=np.float64) for _, x in terms]
     coefficients = [float(c) for c, _ in terms]
-    finite = all_finite(coefficients, *arrays)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore" if finite else None):
+
+    def evaluate() -> Any:
         out = coefficients[0] * arrays[0]
         for c, x in zip(coefficients[1:], arrays[1:], strict=True):
             out = out + c * x
+        return out
+
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        out = evaluate()
+    if np.isfinite(out).all():  # the common case: one check, and no flag could have been raised
+        return np.asarray(out, dtype=np.float64)
+    if not all_finite(coefficients, *arrays):
+        with np.errstate(over="ignore", under="ignore"):  # inf - inf: the caller sees the flag
+            return np.asarray(evaluate(), dtype=np.float64)
     bad = ~np.isfinite(out)
-    if finite and bad.any():
-        e = max(
-            math.frexp(c)[1] + top_exponent(x) for c, x in zip(coefficients, arrays, strict=True)
-        )
-        with np.errstate(over="ignore", under="ignore"):
-            scaled = sum(c * np.ldexp(x, -e) for c, x in zip(coefficients, arrays, strict=True))
-            out = np.where(bad, np.ldexp(scaled, e), out)
+    e = max(math.frexp(c)[1] + top_exponent(x) for c, x in zip(coefficients, arrays, strict=True))
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = sum(c * np.ldexp(x, -e) for c, x in zip(coefficients, arrays, strict=True))
+        out = np.where(bad, np.ldexp(scaled, e), out)
     return np.asarray(out, dtype=np.float64)
 
 
 def matmul(a: FloatArray, b: FloatArray, bias: FloatArray | None = None) -> FloatArray:
     """``a @ b + bias`` (bias optional, broadcast); ``±inf`` only beyond float64."""
-    finite = all_finite(a, b, *([] if bias is None else [bias]))
-    with np.errstate(over="ignore", under="ignore", invalid="ignore" if finite else None):
-        out: FloatArray = a @ b if bias is None else a @ b + bias
+
+    def evaluate() -> FloatArray:
+        product: FloatArray = a @ b if bias is None else a @ b + bias
+        return product
+
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        out = evaluate()
+    if np.isfinite(out).all():  # the common case: one check, and no flag could have been raised
+        return out
+    if not all_finite(a, b, *([] if bias is None else [bias])):
+        with np.errstate(over="ignore", under="ignore"):  # inf - inf: the caller sees the flag
+            return evaluate()
     bad = ~np.isfinite(out)
-    if finite and bad.any():
-        e_a, e_b = top_exponent(a), top_exponent(b)
-        e = max(e_a + e_b, top_exponent(bias) if bias is not None else e_a + e_b)
-        with np.errstate(over="ignore", under="ignore"):
-            scaled = np.ldexp(np.ldexp(a, -e_a) @ np.ldexp(b, -e_b), e_a + e_b - e)
-            if bias is not None:
-                scaled = scaled + np.ldexp(bias, -e)
-            out = np.where(bad, np.ldexp(scaled, e), out)
+    e_a, e_b = top_exponent(a), top_exponent(b)
+    e = max(e_a + e_b, top_exponent(bias) if bias is not None else e_a + e_b)
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = np.ldexp(np.ldexp(a, -e_a) @ np.ldexp(b, -e_b), e_a + e_b - e)
+        if bias is not None:
+            scaled = scaled + np.ldexp(bias, -e)
+        out = np.where(bad, np.ldexp(scaled, e), out)
     return out
 
 
@@ -332,16 +346,23 @@ def multilinear(fn: Callable[..., Any], *arrays: npt.ArrayLike, divisor: float =
     ``±inf`` only where the exact value is beyond float64: a mean of finite numbers, for one, is
     always finite, although their sum may not be.
     """
-    finite = all_finite(*arrays)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore" if finite else None):
+
+    def evaluate() -> FloatArray:
         out = np.asarray(fn(*arrays), dtype=np.float64)
-        out = out / divisor if divisor != 1.0 else out
+        return out / divisor if divisor != 1.0 else out
+
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        out = evaluate()
+    if np.isfinite(out).all():  # the common case: one check, and no flag could have been raised
+        return out
+    if not all_finite(*arrays):
+        with np.errstate(over="ignore", under="ignore"):  # inf - inf: the caller sees the flag
+            return evaluate()
     bad = ~np.isfinite(out)
-    if finite and bad.any():
-        exponents = [top_exponent(a) for a in arrays]
-        with np.errstate(over="ignore", under="ignore"):
-            scaled = fn(*(np.ldexp(a, -e) for a, e in zip(arrays, exponents, strict=True)))
-            out = np.where(bad, np.ldexp(scaled / divisor, sum(exponents)), out)
+    exponents = [top_exponent(a) for a in arrays]
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = fn(*(np.ldexp(a, -e) for a, e in zip(arrays, exponents, strict=True)))
+        out = np.where(bad, np.ldexp(scaled / divisor, sum(exponents)), out)
     return out
 
 
