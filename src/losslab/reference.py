@@ -14,6 +14,8 @@ import mpmath
 import numpy as np
 import numpy.typing as npt
 
+from losslab._arrays import finite_real, nonnegative_int, positive_int, real_array
+
 __all__ = [
     "CORE",
     "PRECISION",
@@ -43,6 +45,24 @@ _CTX.prec = PRECISION
 Mpf = Any  # an mpmath number of _CTX
 
 
+def _real(value: Any, name: str) -> float:
+    """`value` as one real number; errors name the argument `name`."""
+    arr = real_array(value, name)
+    if arr.size != 1:
+        raise ValueError(f"{name} must be one real number; got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def _row(row: Any, name: str = "row") -> list[Mpf]:
+    """`row` as a non-empty vector of finite float64 values, each an exact mpmath number."""
+    arr = real_array(row, name)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty vector; got an array of shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers")
+    return [_CTX.mpf(v) for v in arr.astype(np.float64).tolist()]
+
+
 def exact_softplus(x: float) -> Mpf:
     """``log(1 + exp(x))`` of the float64 `x`, to 256 bits.
 
@@ -53,7 +73,7 @@ def exact_softplus(x: float) -> Mpf:
     >>> mpmath.nstr(exact_softplus(-800.0), 6)
     '3.7264e-348'
     """
-    return _CTX.log1p(_CTX.exp(_CTX.mpf(float(x))))
+    return _CTX.log1p(_CTX.exp(_CTX.mpf(_real(x, "x"))))
 
 
 def exact_log_sigmoid(x: float) -> Mpf:
@@ -64,7 +84,7 @@ def exact_log_sigmoid(x: float) -> Mpf:
     >>> float(exact_log_sigmoid(0.0))  # exact: 256 bits, rounded once
     -0.6931471805599453
     """
-    return -exact_softplus(-float(x))
+    return -exact_softplus(-_real(x, "x"))
 
 
 def exact_bernoulli_nll(y: float, z: float) -> Mpf:
@@ -75,8 +95,8 @@ def exact_bernoulli_nll(y: float, z: float) -> Mpf:
     >>> float(exact_bernoulli_nll(1.0, -1000.0))
     1000.0
     """
-    y_ = _CTX.mpf(float(y))
-    return y_ * exact_softplus(-float(z)) + (1 - y_) * exact_softplus(float(z))
+    y_, z_ = _CTX.mpf(_real(y, "y")), _real(z, "z")
+    return y_ * exact_softplus(-z_) + (1 - y_) * exact_softplus(z_)
 
 
 def exact_gaussian_nll(y: float, mean: float, scale: float) -> Mpf:
@@ -87,7 +107,7 @@ def exact_gaussian_nll(y: float, mean: float, scale: float) -> Mpf:
     >>> float(exact_gaussian_nll(0.0, 0.0, 1.0))  # exact: 256 bits, rounded once
     0.9189385332046728
     """
-    y_, m_, s_ = (_CTX.mpf(float(v)) for v in (y, mean, scale))
+    y_, m_, s_ = (_CTX.mpf(_real(v, n)) for v, n in ((y, "y"), (mean, "mean"), (scale, "scale")))
     return _CTX.log(2 * _CTX.pi) / 2 + _CTX.log(s_) + (y_ - m_) ** 2 / (2 * s_**2)
 
 
@@ -104,7 +124,7 @@ def gaussian_nll_condition(y: float, mean: float, scale: float) -> float:
     >>> round(gaussian_nll_condition(0.0, 0.0, 1.0), 4)
     2.0882
     """
-    y_, m_, s_ = (_CTX.mpf(float(v)) for v in (y, mean, scale))
+    y_, m_, s_ = (_CTX.mpf(_real(v, n)) for v, n in ((y, "y"), (mean, "mean"), (scale, "scale")))
     r = (y_ - m_) / s_
     sensitivity = abs(r / s_) * (abs(y_) + abs(m_)) + abs(1 - r**2) + _CTX.log(2 * _CTX.pi) / 2
     value = exact_gaussian_nll(y, mean, scale)
@@ -124,7 +144,7 @@ def exact_poisson_nll(y: float, log_rate: float) -> Mpf:
     >>> float(exact_poisson_nll(0.0, float("-inf"))), float(exact_poisson_nll(3.0, float("-inf")))
     (0.0, inf)
     """
-    count, eta = _CTX.mpf(float(y)), _CTX.mpf(float(log_rate))
+    count, eta = _CTX.mpf(_real(y, "y")), _CTX.mpf(_real(log_rate, "log_rate"))
     if count == 0:  # 0 * log_rate is nan at an infinite log_rate, and 0 is meant
         return _CTX.exp(eta)
     if not _CTX.isfinite(eta):  # a positive count is impossible at rate 0, costs inf at rate inf
@@ -160,19 +180,18 @@ def poisson_nll_condition(y: float, log_rate: float) -> float:
     189.1
     """
     # 256 bits are plenty here: e**eta - y and psi(y + 1) - eta cancel far less than the cost.
-    count, eta = _CTX.mpf(float(y)), _CTX.mpf(float(log_rate))
+    count, eta = _CTX.mpf(_real(y, "y")), _CTX.mpf(_real(log_rate, "log_rate"))
     by_rate = abs(eta * (_CTX.exp(eta) - count))
     by_count = abs(count * (_CTX.digamma(count + 1) - eta)) if count else 0
     value = exact_poisson_nll(y, log_rate)
     return float("inf") if value == 0 else float((by_rate + by_count) / abs(value))
 
 
-def _top_and_log_rest(row: Iterable[float]) -> tuple[list[Mpf], Mpf, Mpf]:
+def _top_and_log_rest(values: list[Mpf]) -> tuple[list[Mpf], Mpf, Mpf]:
     """The entries, the maximum m, and ``log1p(sum of exp(v - m) over all entries but one m)``.
 
     Splitting off m matters even at 256 bits: in ``log(1 + 1e-150)`` the rest would be lost.
     """
-    values = [_CTX.mpf(float(v)) for v in row]
     i_top = max(range(len(values)), key=values.__getitem__)
     top = values[i_top]
     rest = _CTX.fsum(_CTX.exp(v - top) for i, v in enumerate(values) if i != i_top)
@@ -187,7 +206,7 @@ def exact_logsumexp(row: Iterable[float]) -> Mpf:
     >>> float(exact_logsumexp([0.0, -50.0]))  # exact: 256 bits, rounded once
     1.9287498479639178e-22
     """
-    _, top, log_rest = _top_and_log_rest(row)
+    _, top, log_rest = _top_and_log_rest(_row(row))
     return top + log_rest
 
 
@@ -201,7 +220,7 @@ def exact_log_softmax(row: Iterable[float]) -> list[Mpf]:
     >>> float(exact_log_softmax([2000.0, 0.0])[0])
     -0.0
     """
-    values, top, log_rest = _top_and_log_rest(row)
+    values, top, log_rest = _top_and_log_rest(_row(row))
     return [(v - top) - log_rest for v in values]
 
 
@@ -218,8 +237,9 @@ def logsumexp_condition(row: Iterable[float]) -> float:
     >>> round(logsumexp_condition([1.0, 1.0]), 6)
     0.590616
     """
-    values = [_CTX.mpf(float(v)) for v in row]
-    lse = exact_logsumexp(values)
+    values = _row(row)
+    _, top, log_rest = _top_and_log_rest(values)
+    lse = top + log_rest
     weighted = _CTX.fsum(abs(v) * _CTX.exp(v - lse) for v in values)
     return float("inf") if lse == 0 else float(weighted / abs(lse))
 
@@ -249,7 +269,8 @@ def ulp_error(computed: npt.ArrayLike, exact_values: Iterable[Mpf]) -> npt.NDArr
     [0.0, 1.0, inf]
     """
     out = []
-    for c, e in zip(np.asarray(computed, dtype=np.float64).ravel(), exact_values, strict=True):
+    values = real_array(computed, "computed").astype(np.float64).ravel()
+    for c, e in zip(values, exact_values, strict=True):
         e = _CTX.mpf(e)
         if not np.isfinite(c) or _CTX.isinf(e):
             out.append(0.0 if c == e else float("inf"))
@@ -266,7 +287,7 @@ def exact(function: Callable[[float], Mpf], x: npt.ArrayLike) -> list[Mpf]:
     >>> [float(v) for v in exact(exact_softplus, [0.0, 1000.0])]  # exact: 256 bits, rounded once
     [0.6931471805599453, 1000.0]
     """
-    return [function(float(v)) for v in np.asarray(x, dtype=np.float64).ravel()]
+    return [function(v) for v in real_array(x, "x").astype(np.float64).ravel().tolist()]
 
 
 #: Half-width of the dense part of :func:`whole_range`. Beyond it, ``exp(-abs(x))`` is below
@@ -287,6 +308,9 @@ def whole_range(n: int, seed: int = 0, core: float = CORE) -> npt.NDArray[np.flo
     >>> bool(np.isfinite(x).all()), float(x.min()) < -1e300, float(abs(x[x != 0]).min()) < 1e-300
     (True, True, True)
     """
+    positive_int(n, "n")
+    nonnegative_int(seed, "seed")
+    finite_real(core, "core")
     rng = np.random.default_rng(seed)
     half = n // 2
     bits = rng.integers(0, 0x7FF0_0000_0000_0000, size=half, dtype=np.int64)
@@ -311,6 +335,8 @@ def logit_rows(count: int, seed: int = 0) -> list[npt.NDArray[np.float64]]:
     >>> all(2 <= len(row) <= 50 for row in rows), bool(np.isfinite(np.concatenate(rows)).all())
     (True, True)
     """
+    nonnegative_int(count, "count")
+    nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     rows = []
     for _ in range(count):
@@ -342,6 +368,9 @@ def near_optimum_counts(
     >>> bool((np.abs(eta - np.log(y)) <= np.log(11.0)).all())
     True
     """
+    positive_int(n, "n")
+    nonnegative_int(seed, "seed")
+    finite_real(largest, "largest")
     rng = np.random.default_rng(seed)
     counts = np.round(10.0 ** rng.uniform(0.0, np.log10(largest), n))
     shift = np.log1p(10.0 ** rng.uniform(-8.0, 1.0, n)) * rng.choice([-1.0, 1.0], n)
