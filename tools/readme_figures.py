@@ -159,8 +159,9 @@ def render_block(figures: dict[str, Any]) -> str:
             f"a rebuild with nothing changed: **{build['noop_seconds']} s**. Chapter execution: "
             f"{chapters}.",
             f"- Accuracy over the whole float64 range ({accuracy['points']:,} points per "
-            f"elementwise function, {accuracy['rows']:,} rows per reduction; logsumexp and "
-            f"gaussian_nll in ulp / max(1, condition number)), beside scipy and torch {torch} "
+            f"elementwise function, {accuracy['rows']:,} rows per reduction; logsumexp, "
+            "gaussian_nll and poisson_nll in ulp / max(1, condition number)), beside scipy and "
+            f"torch {torch} "
             "(inf/nan: results that overflowed or were undefined where the exact value is "
             "finite):",
             "",
