@@ -77,7 +77,18 @@ XOR_NET = MLP((2, 2, 1), hidden="tanh")
 
 
 def xor_objective(net: MLP) -> LossAndGrad:
-    """The mean Bernoulli cost of `net` on XOR and its gradient, one loss per seed."""
+    """The mean Bernoulli cost of `net` on XOR and its gradient, one loss per seed.
+
+    Shared by the XOR experiments of this package, so that they all train on the same objective.
+
+    Examples
+    --------
+    >>> zero = tuple((np.zeros_like(w), np.zeros_like(b)) for w, b in XOR_NET.init(
+    ...     np.random.default_rng(0)))
+    >>> loss, _ = xor_objective(XOR_NET)(zero)
+    >>> bool(np.isclose(loss, math.log(2)))  # a network that answers one half everywhere
+    True
+    """
     return mean_cost(net, XOR_INPUTS, XOR_LABELS, bernoulli_nll, bernoulli_nll_grad)
 
 
