@@ -41,10 +41,16 @@ SECTIONS = _sections()
 
 
 def _cells(text: str) -> list[tuple[bool, ast.Module]]:
-    """Each code cell of `text`: whether it is hidden, and its parsed source."""
+    """Each code cell of `text`: whether it is hidden, and its parsed source.
+
+    Cell options (``:tags: ...``) and IPython line magics (``%config ...``) are not Python: they
+    parse as blank lines.
+    """
     cells = []
     for body in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", text, flags=re.S):
-        source = "\n".join("" if line.startswith(":") else line for line in body.splitlines())
+        source = "\n".join(
+            "" if line.startswith((":", "%")) else line for line in body.splitlines()
+        )
         cells.append((":tags: [remove-cell]" in body, ast.parse(source)))
     return cells
 

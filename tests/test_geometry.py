@@ -88,6 +88,36 @@ def test_line_and_plane_slices_of_a_quadratic():
     np.testing.assert_allclose(grid, [[4.0, 2.0], [2.0, 4.0]])
 
 
+def test_a_vectorized_loss_gives_the_slices_of_one_call_per_point():
+    """The rows handed to a vectorized loss are the points, in order: alpha-major on a plane."""
+    rng = np.random.default_rng(5)
+    weights = rng.normal(size=4)
+    calls = []
+
+    def loss(v):
+        return float(np.sin(v @ weights) + v @ v)
+
+    def losses(rows):
+        calls.append(rows.shape)
+        return np.sin(rows @ weights) + (rows * rows).sum(axis=1)
+
+    start, end, third = (rng.normal(size=4) for _ in range(3))
+    ts, alphas, betas = np.linspace(-0.5, 1.5, 7), np.linspace(-1, 1, 3), np.linspace(0, 2, 5)
+    np.testing.assert_allclose(
+        line_slice(losses, start, end, ts, vectorized=True),
+        line_slice(loss, start, end, ts),
+        rtol=1e-15,
+        atol=1e-15,
+    )
+    np.testing.assert_allclose(
+        plane_slice(losses, start, end, third, alphas, betas, vectorized=True),
+        plane_slice(loss, start, end, third, alphas, betas),
+        rtol=1e-15,
+        atol=1e-15,
+    )
+    assert calls == [(7, 4), (15, 4)]
+
+
 def test_filter_normalized_slices_do_not_see_a_rescaling_of_relu_layers():
     """Scaling a ReLU layer by c and the next by 1/c leaves the function unchanged; raw random
     directions then give different slices, filter-normalised ones the same."""
@@ -171,6 +201,30 @@ def test_filter_normalized_slices_do_not_see_a_rescaling_of_relu_layers():
             lambda: plane_slice(lambda x: 0.0, [0, 0], [1, 0], [0, 1, 2], [0], [0]),
             ValueError,
             r"second \(3,\)",
+        ),
+        (
+            lambda: line_slice(lambda x: 0.0, [0.0], [1.0], [0.5], vectorized=1),
+            TypeError,
+            "vectorized must be True or False",
+        ),
+        (
+            lambda: line_slice(lambda xs: xs.sum(), [0.0], [1.0], [0.0, 1.0], vectorized=True),
+            ValueError,
+            r"one value per row, shape \(2,\)",
+        ),
+        (
+            lambda: plane_slice(
+                lambda xs: np.zeros((4, 1)), [0], [1], [2], [0, 1], [0, 1], vectorized=True
+            ),
+            ValueError,
+            r"one value per row, shape \(4,\); got \(4, 1\)",
+        ),
+        (
+            lambda: plane_slice(
+                lambda xs: np.zeros(4, complex), [0], [1], [2], [0, 1], [0, 1], vectorized=True
+            ),
+            TypeError,
+            "the result of loss must hold real numbers",
         ),
         (
             lambda: unflatten(np.zeros(3), ((np.ones((1, 1)), np.ones(1)),)),

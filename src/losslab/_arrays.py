@@ -116,6 +116,8 @@ def reduction_axis(arr: npt.NDArray[Any], axis: Any, name: str = "a") -> int:
 
 def require(ok: Any, name: str, expected: str, values: npt.NDArray[Any]) -> None:
     """Raise ValueError naming `name` and the first offending value unless `ok` holds everywhere."""
+    if bool(np.all(ok)):
+        return
     ok = np.broadcast_to(ok, np.shape(values))
     if not ok.all():
         raise ValueError(f"{name} must be {expected}; got {float(values[~ok].ravel()[0])!r}")
@@ -236,6 +238,13 @@ def finite_values(x: Any, name: str, ndim: int | None = None) -> FloatArray:
         raise ValueError(f"{name} must have {ndim} dimension(s); got shape {arr.shape}")
     require(np.isfinite(arr), name, "finite", arr)
     return arr
+
+
+def flag(value: Any, name: str) -> bool:
+    """`value` as a bool: True or False (numpy's too), not a number that happens to be 0 or 1."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
 
 
 def one_of(value: Any, name: str, options: tuple[str, ...]) -> str:
@@ -399,10 +408,17 @@ def blockwise(
     flats = [
         a.reshape(())
         if a.size == 1
+        else a.reshape(-1)
+        if a.shape == shape and a.flags.c_contiguous
         else np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1)
         for a in arrays
     ]
+    for flat in flats:  # views of the caller's arrays: a kernel only reads them
+        flat.flags.writeable = False
     out = np.empty(shape, dtype=np.float64).reshape(-1)
+    if out.size <= BLOCK:  # one block: no slicing
+        kernel(*flats, out=out)
+        return out.reshape(shape)
     for start in range(0, out.size, BLOCK):
         stop = start + BLOCK
         kernel(*(f if f.ndim == 0 else f[start:stop] for f in flats), out=out[start:stop])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ from losslab._arrays import (
     finite_positive,
     finite_real,
     finite_values,
+    flag,
     function,
     generator,
     multilinear,
@@ -50,6 +51,8 @@ __all__ = [
 ]
 
 Loss = Callable[[FloatArray], float]
+#: A vectorized loss: points as the rows of a 2-D array in, one value per row out.
+Losses = Callable[[FloatArray], npt.ArrayLike]
 Gradient = Callable[[FloatArray], FloatArray]
 
 
@@ -89,6 +92,17 @@ def _mix(*terms: tuple[float, FloatArray], name: str) -> FloatArray:
 def _value(loss: Loss, point: FloatArray, name: str) -> float:
     """The loss at `point`, which must be a real number."""
     return real_number(loss(point), name)
+
+
+def _values(loss: Loss | Losses, points: list[FloatArray], name: str) -> FloatArray:
+    """The losses at `points` from one call of a vectorized `loss`: one real number per row."""
+    values, _ = as_real(loss(np.stack(points)), f"the result of {name}")
+    if values.shape != (len(points),):
+        raise ValueError(
+            f"{name} is vectorized: it must return one value per row, shape ({len(points)},); "
+            f"got {values.shape}"
+        )
+    return values
 
 
 def flatten(params: Params) -> FloatArray:
@@ -331,18 +345,27 @@ def jensen_certificate(
 
 
 def line_slice(
-    loss: Loss, start: npt.ArrayLike, end: npt.ArrayLike, ts: npt.ArrayLike
+    loss: Loss | Losses,
+    start: npt.ArrayLike,
+    end: npt.ArrayLike,
+    ts: npt.ArrayLike,
+    *,
+    vectorized: bool = False,
 ) -> FloatArray:
     """The loss along ``(1 - t) start + t end`` for each t (t = 0 is `start`, t = 1 is `end`).
 
     Parameters
     ----------
     loss : callable
-        Maps a vector to a real number.
+        Maps a vector to a real number; with `vectorized`, maps the points stacked as the rows
+        of a 2-D array to one real number per row.
     start, end : array_like
         Finite vectors of one shape.
     ts : array_like
         The positions, a 1-D array of finite numbers (outside [0, 1] the line is extended).
+    vectorized : bool, optional
+        Call `loss` once on all the points instead of once per point: much faster for a loss
+        that evaluates many parameter vectors together, such as a network with a seed axis.
 
     Returns
     -------
@@ -353,24 +376,31 @@ def line_slice(
     ------
     ValueError
         If `start` and `end` are not finite or not of one shape, `ts` is not a 1-D array of
-        finite numbers, or a point of the line lies beyond float64.
+        finite numbers, a point of the line lies beyond float64, or a vectorized `loss` does
+        not return one value per point.
     TypeError
-        If `loss` is not callable, or an argument or a loss value is not real.
+        If `loss` is not callable, an argument or a loss value is not real, or `vectorized` is
+        not a bool.
 
     Examples
     --------
     >>> import numpy as np
     >>> line_slice(lambda x: float(x @ x), [0.0, 0.0], [1.0, 1.0], [0.0, 0.5, 1.0]).tolist()
     [0.0, 0.5, 2.0]
+    >>> line_slice(lambda xs: (xs * xs).sum(axis=1), [0.0, 0.0], [1.0, 1.0], [0.0, 0.5, 1.0],
+    ...            vectorized=True).tolist()
+    [0.0, 0.5, 2.0]
     """
     function(loss, "loss")
+    vectorized = flag(vectorized, "vectorized")
     a, b = _points(("start", start), ("end", end))
-    return np.array(
-        [
-            _value(loss, _mix((1 - t, a), (t, b), name=f"the point at t = {t}"), "loss")
-            for t in finite_values(ts, "ts", ndim=1)
-        ]
-    )
+    points = [
+        _mix((1 - t, a), (t, b), name=f"the point at t = {t}")
+        for t in finite_values(ts, "ts", ndim=1)
+    ]
+    if vectorized:
+        return _values(loss, points, "loss")
+    return np.array([_value(cast(Loss, loss), point, "loss") for point in points])
 
 
 def filter_normalized_direction(params: Params, rng: np.random.Generator) -> Params:
@@ -421,23 +451,28 @@ def filter_normalized_direction(params: Params, rng: np.random.Generator) -> Par
 
 
 def plane_slice(
-    loss: Loss,
+    loss: Loss | Losses,
     center: npt.ArrayLike,
     first: npt.ArrayLike,
     second: npt.ArrayLike,
     alphas: npt.ArrayLike,
     betas: npt.ArrayLike,
+    *,
+    vectorized: bool = False,
 ) -> FloatArray:
     """The loss over ``center + alpha first + beta second``, shape (len(alphas), len(betas)).
 
     Parameters
     ----------
     loss : callable
-        Maps a vector to a real number.
+        Maps a vector to a real number; with `vectorized`, maps the points stacked as the rows
+        of a 2-D array to one real number per row.
     center, first, second : array_like
         The center and the two directions, finite vectors of one shape.
     alphas, betas : array_like
         The coefficients of `first` and `second`, 1-D arrays of finite numbers.
+    vectorized : bool, optional
+        Call `loss` once on all the points of the grid instead of once per point.
 
     Returns
     -------
@@ -448,9 +483,11 @@ def plane_slice(
     ------
     ValueError
         If the vectors are not finite or not of one shape, `alphas` or `betas` is not a 1-D
-        array of finite numbers, or a point of the grid lies beyond float64.
+        array of finite numbers, a point of the grid lies beyond float64, or a vectorized
+        `loss` does not return one value per point.
     TypeError
-        If `loss` is not callable, or an argument or a loss value is not real.
+        If `loss` is not callable, an argument or a loss value is not real, or `vectorized` is
+        not a bool.
 
     Examples
     --------
@@ -458,13 +495,21 @@ def plane_slice(
     >>> grid = plane_slice(lambda x: float(x @ x), [0, 0], [1, 0], [0, 1], [-1, 0, 1], [0, 2])
     >>> grid.tolist()
     [[1.0, 5.0], [0.0, 4.0], [1.0, 5.0]]
+    >>> bool(np.array_equal(grid, plane_slice(lambda xs: (xs * xs).sum(axis=1), [0, 0], [1, 0],
+    ...                                       [0, 1], [-1, 0, 1], [0, 2], vectorized=True)))
+    True
     """
     function(loss, "loss")
+    vectorized = flag(vectorized, "vectorized")
     c, u, v = _points(("center", center), ("first", first), ("second", second))
     a_values, b_values = finite_values(alphas, "alphas", 1), finite_values(betas, "betas", 1)
-
-    def at(a: float, b: float) -> float:
-        point = _mix((1.0, c), (a, u), (b, v), name=f"the point at alpha = {a}, beta = {b}")
-        return _value(loss, point, "loss")
-
-    return np.array([[at(a, b) for b in b_values] for a in a_values])
+    points = [
+        _mix((1.0, c), (a, u), (b, v), name=f"the point at alpha = {a}, beta = {b}")
+        for a in a_values
+        for b in b_values
+    ]
+    if vectorized:
+        values = _values(loss, points, "loss")
+    else:
+        values = np.array([_value(cast(Loss, loss), point, "loss") for point in points])
+    return values.reshape(a_values.size, b_values.size)

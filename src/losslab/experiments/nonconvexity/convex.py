@@ -314,7 +314,7 @@ class ManyStarts:
 
 
 def many_starts(
-    starts: int = 50, steps: int = 3000, step_size: float = 2.0, scale: float = 5.0, seed: int = 3
+    starts: int = 50, steps: int = 600, step_size: float = 2.0, scale: float = 5.0, seed: int = 3
 ) -> ManyStarts:
     """Run gradient descent from `starts` points drawn from ``N(0, scale**2)``, all at once.
 

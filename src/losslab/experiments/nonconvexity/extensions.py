@@ -399,6 +399,17 @@ class InitScale:
         result: FloatArray = np.where(under.any(axis=0), first, np.inf)
         return result
 
+    def median_steps_to(self, below: float = SMALL_COST) -> FloatArray:
+        """Per gain, the median of :meth:`steps_to` over its runs (inf if most never get there).
+
+        Examples
+        --------
+        >>> init_scale(gains=(1.0,), seeds=3, steps=10).median_steps_to(below=math.inf).tolist()
+        [0.0]
+        """
+        result: FloatArray = np.median(self.steps_to(below), axis=-1)
+        return result
+
     def steps_at_chance(self, within: float = CHANCE_WITHIN) -> FloatArray:
         """Per gain, the median number of steps its runs spend with cost within `within` of ln 2.
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from losslab._arrays import FloatArray, finite_positive, nonnegative_int, positive_int
-from losslab.experiments.nonconvexity._common import networks_at, on_vectors
+from losslab.experiments.nonconvexity._common import networks_at, on_stacked_vectors
 from losslab.geometry import filter_normalized_direction, flatten, line_slice, plane_slice
 from losslab.likelihoods import bernoulli_nll, bernoulli_nll_grad
 from losslab.nets import MLP, Params
@@ -171,13 +171,17 @@ def landscape(
     path = gradient_descent(
         objective, start, steps=steps, step_size=step_size, momentum=0.9, keep="final"
     )
-    loss, _ = on_vectors(objective, networks_at(start, 0))
+    loss = on_stacked_vectors(objective, networks_at(start, 0))
 
     t_grid = np.linspace(0.0, 1.0, 41) if ts is None else np.asarray(ts, dtype=np.float64)
     lines = np.array(
         [
             line_slice(
-                loss, flatten(networks_at(start, s)), flatten(networks_at(path.final, s)), t_grid
+                loss,
+                flatten(networks_at(start, s)),
+                flatten(networks_at(path.final, s)),
+                t_grid,
+                vectorized=True,
             )
             for s in range(seeds)
         ]
@@ -191,8 +195,9 @@ def landscape(
         directions = np.random.default_rng(seed + 1)  # the same draws for both twins
         first, second = (flatten(filter_normalized_direction(twin, directions)) for _ in "12")
         center = flatten(twin)
-        normalized.append(plane_slice(loss, center, first, second, a_grid, a_grid))
-        raw.append(plane_slice(loss, center, raw_directions[0], raw_directions[1], a_grid, a_grid))
+        normalized.append(plane_slice(loss, center, first, second, a_grid, a_grid, vectorized=True))
+        u, v = raw_directions
+        raw.append(plane_slice(loss, center, u, v, a_grid, a_grid, vectorized=True))
     return Landscape(
         sizes=net.sizes,
         ts=t_grid,

@@ -4,7 +4,7 @@ The cross-entropy and the quadratic cost of a network with one tanh hidden layer
 output, as functions of one weight of each layer. The two costs have different scales (the
 quadratic cost of a probability stays below 1, the cross-entropy does not), so a single
 threshold on the gradient norm would judge them unequally: flatness is measured on each cost's
-own scale. The functions here are re-exported by :mod:`losslab.experiments.cost_selection`.
+own scale.
 """
 
 from __future__ import annotations

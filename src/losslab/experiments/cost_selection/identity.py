@@ -7,8 +7,7 @@ the unit's input (its pre-activation) is the predicted mean minus the target. Th
 absolute error pass a gradient that shrinks like ``e^-|z|`` only when they sit on a saturating
 unit; on an identity output the squared error's gradient is the residual itself.
 
-The functions here are re-exported by :mod:`losslab.experiments.cost_selection`, whose chapter
-states the extension; its thresholds are documented here, where they are defined.
+The package :mod:`losslab.experiments.cost_selection` exports its functions.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Experiments on choosing the cost: gradient sizes, flat costs, saturation (CS8, CS9, CS11, EX1).
+"""The gradient each cost sends back, and what a tiny one does (CS8, CS9, CS11, CS12, EX1).
 
 A cost is only as useful as its gradient. These functions measure the gradient that each cost
 sends back to the network's last pre-activation (the logit), and what happens to training when
-that gradient is tiny. The cost surfaces of a small network (CS11) and the identity behind the
-gradients of matched output units (EX7) live in internal modules of their own, re-exported here.
+that gradient is tiny; and which summary of the targets (the mean or the median) the squared and
+the absolute error pick.
 """
 
 from __future__ import annotations
@@ -23,23 +23,6 @@ from losslab._arrays import (
     nonnegative_int,
     positive_int,
 )
-from losslab.experiments._cost_selection_identity import (
-    DIFFERENCE_TOLERANCE,
-    IDENTITY_TOLERANCE,
-    SATURATION_BOUND,
-    MatchedPair,
-    OutputPairings,
-    matched_pairs,
-    output_pairings,
-)
-from losslab.experiments._cost_selection_surfaces import (
-    FLATNESS,
-    KEPT_SLOPE,
-    PLATEAU_RATIO,
-    STUCK_SHARE,
-    CostSurfaces,
-    cost_surfaces,
-)
 from losslab.likelihoods import (
     bernoulli_nll,
     bernoulli_nll_grad,
@@ -48,39 +31,6 @@ from losslab.likelihoods import (
 )
 from losslab.numerics import log_softmax, sigmoid
 from losslab.optim import gradient_descent
-
-__all__ = [
-    "DIFFERENCE_TOLERANCE",
-    "E_FOLD_TOLERANCE",
-    "FLATNESS",
-    "IDENTITY_TOLERANCE",
-    "KEPT_SLOPE",
-    "PLATEAU_RATIO",
-    "RECOVERY_STEPS",
-    "SATURATION_BOUND",
-    "SLOWDOWN",
-    "STUCK_SHARE",
-    "TARGET_ACCURACY",
-    "VANISHED",
-    "ClippedUnit",
-    "CostSurfaces",
-    "GradientSizes",
-    "MatchedPair",
-    "MeanAndMedian",
-    "OutputPairings",
-    "SaturatedStart",
-    "SoftmaxGradients",
-    "clipped_unit",
-    "cost_surfaces",
-    "gradient_sizes",
-    "matched_pairs",
-    "mean_and_median",
-    "output_pairings",
-    "saturated_start",
-    "softmax_gradients",
-    "softmax_saturated_start",
-]
-
 
 #: The training accuracy at which a run counts as recovered.
 TARGET_ACCURACY = 0.9
