@@ -164,11 +164,7 @@ def _torch_contenders(torch: ModuleType) -> dict[str, list[Contender]]:
         ],
         "gaussian_nll": [Contender("`torch.nn.functional.gaussian_nll_loss`", wrap(gaussian_nll))],
         "poisson_nll": [
-            Contender(
-                "`torch.nn.functional.poisson_nll_loss(full=True)`",
-                wrap(poisson_nll),
-                timed=False,
-            )
+            Contender("`torch.nn.functional.poisson_nll_loss(full=True)`", wrap(poisson_nll))
         ],
     }
 
@@ -232,14 +228,9 @@ def contenders(torch: ModuleType | None) -> dict[str, list[Contender]]:
             Contender("losslab", losslab.gaussian_nll, is_losslab=True),
             Contender("`-scipy.stats.norm.logpdf(y, mean, scale)`", _scipy_gaussian_nll),
         ],
-        # Accuracy only: the throughput workloads hold no counts.
         "poisson_nll": [
-            Contender("losslab", losslab.poisson_nll, is_losslab=True, timed=False),
-            Contender(
-                "`-scipy.stats.poisson.logpmf(y, np.exp(log_rate))`",
-                _scipy_poisson_nll,
-                timed=False,
-            ),
+            Contender("losslab", losslab.poisson_nll, is_losslab=True),
+            Contender("`-scipy.stats.poisson.logpmf(y, np.exp(log_rate))`", _scipy_poisson_nll),
         ],
     }
     if torch is not None:

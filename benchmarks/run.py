@@ -156,11 +156,13 @@ def throughput_section(lines: list[throughput.ThroughputRow], sizes: Sizes) -> s
         "log_softmax and categorical_nll over the same logits in rows of "
         f"{', '.join(str(k) for k in throughput.ROWS)} classes (shape {sizes.size:,} / classes "
         "× classes), one int64 label per row for "
-        "categorical_nll. Melem/s counts the elements of one input array: samples, or logits "
+        f"categorical_nll; log rates ~ N({throughput.POISSON_LOG_RATE:g}, 1) and counts drawn "
+        "from them for poisson_nll. Melem/s counts the elements of one input array: samples, "
+        "or logits "
         f"where rows are reduced. One thread, best of {throughput.REPEATS} after a warm-up. "
         "Every implementation allocates its result; the bounds write into an array allocated "
         "beforehand and read the very arrays of the function they bound. % of bound: "
-        f"bernoulli_nll against {bounds['bernoulli_nll']}, gaussian_nll against "
+        f"bernoulli_nll and poisson_nll against {bounds['bernoulli_nll']}, gaussian_nll against "
         f"{bounds['gaussian_nll']}, every other function (categorical_nll included) and exp "
         f"alone against the copy {throughput.COPY}."
     )
@@ -206,8 +208,44 @@ def ratios_section(rows: list[throughput.RatioRow], env: dict[str, Any]) -> str:
     )
 
 
+def peers_section(rows: list[throughput.PeerRow], env: dict[str, Any]) -> str:
+    """The elementwise functions as shares of their fastest peer's throughput and of np.exp's."""
+    table = report.markdown_table(
+        ["function", "fastest peer", "losslab Melem/s", "peer Melem/s", "÷ peer", "÷ np.exp"],
+        [
+            [
+                row.function,
+                row.peer,
+                report.format_rate(row.melem_per_s),
+                report.format_rate(row.peer_melem_per_s),
+                f"{row.of_peer:.2f}",
+                f"{row.of_exp:.2f}",
+            ]
+            for row in rows
+        ],
+        numeric=4,
+    )
+    exp = (
+        "numpy's float64 exp and log1p are vectorized here (AVX-512F)"
+        if env["exp_vectorized"]
+        else "numpy's float64 exp and log1p are the C library's here, one element at a time (no "
+        "AVX-512F), while torch's are vectorized, so that a function made of them cannot outrun "
+        "torch's by much and may trail it"
+    )
+    return (
+        "## The elementwise functions against their fastest peer\n\n"
+        f"{table}\n\n"
+        "From the throughput run above: losslab's rate as a share of the fastest other "
+        "implementation's (torch, scipy or numpy's own formula) and of np.exp's alone. Each "
+        f"exact function needs at least one exp and one log1p per element; {exp}."
+    )
+
+
 def record(
-    line: accuracy.AccuracyRow | throughput.ThroughputRow | throughput.RatioRow,
+    line: accuracy.AccuracyRow
+    | throughput.ThroughputRow
+    | throughput.RatioRow
+    | throughput.PeerRow,
 ) -> dict[str, Any]:
     """One table line as a JSON object; nan (no finite result) becomes null, as JSON has no nan."""
     return {
@@ -256,6 +294,8 @@ def main(argv: list[str] | None = None) -> None:
     print(throughput_section(throughput_lines, sizes), end="\n\n")
     ratio_lines = throughput.ratios(throughput_lines)
     print(ratios_section(ratio_lines, env), end="\n\n")
+    peer_lines = throughput.peers(throughput_lines)
+    print(peers_section(peer_lines, env), end="\n\n")
     seed_line = seeds.measure(64, SEED)
     print(seeds_section(seed_line))
     print(f"done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -277,6 +317,7 @@ def main(argv: list[str] | None = None) -> None:
                 "bounds": throughput.BOUND_LABELS,
                 "results": [record(line) for line in throughput_lines],
                 "ratios": [record(line) for line in ratio_lines],
+                "peers": [record(line) for line in peer_lines],
             },
             "seeds": {
                 "seeds": seed_line.seeds,

@@ -44,7 +44,10 @@ BOUND_LABELS = {
     CLIP: "`np.clip(a, b, c, out=out)`",
 }
 #: The bound of each function with more than one float64 input; the others have COPY.
-BOUND_OF = {"bernoulli_nll": ADD, "gaussian_nll": CLIP}
+BOUND_OF = {"bernoulli_nll": ADD, "gaussian_nll": CLIP, "poisson_nll": ADD}
+#: The mean log rate of the Poisson workload: rates around e**3 = 20, counts from 0 to a few
+#: hundred, where the cost's terms cancel as they do near a fitted rate.
+POISSON_LOG_RATE = 3.0
 # A further reference line: numpy's exponential alone. Every exact elementwise function here needs
 # at least one exp per element, so this is their ceiling on the machine at hand (on x86 without
 # AVX-512, numpy's float64 exp is glibc's scalar one).
@@ -75,17 +78,20 @@ def workloads(size: int, seed: int) -> dict[str, Inputs]:
 
     logits ~ N(0, SIGMA**2), the same for every row length; labels 0 or 1 (float64) for
     bernoulli_nll and 0..classes-1 (int64) for categorical_nll; for gaussian_nll, mean = the
-    logits, y = mean + N(0, 1), scale = 10**U(-1, 1).
+    logits, y = mean + N(0, 1), scale = 10**U(-1, 1); for poisson_nll, log rates ~
+    N(POISSON_LOG_RATE, 1) and counts drawn from them (float64).
     """
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, SIGMA, size)
     y = x + rng.standard_normal(size)
     scale = 10.0 ** rng.uniform(-1.0, 1.0, size)
+    log_rate = rng.normal(POISSON_LOG_RATE, 1.0, size)
     data: dict[str, Inputs] = {
         "softplus": (x,),
         "log_sigmoid": (x,),
         "bernoulli_nll": (rng.integers(0, 2, size).astype(np.float64), x),
         "gaussian_nll": (y, x, scale),
+        "poisson_nll": (rng.poisson(np.exp(log_rate)).astype(np.float64), log_rate),
     }
     for classes in ROWS:
         matrix = x.reshape(-1, classes)
@@ -189,4 +195,47 @@ def ratios(lines: list[ThroughputRow]) -> list[RatioRow]:
                     of_exp=ours / exp,
                 )
             )
+    return rows
+
+
+#: The elementwise functions, compared with the fastest of their peers (torch, scipy, numpy's
+#: own formula) and with np.exp alone.
+ELEMENTWISE = ("softplus", "log_sigmoid", "bernoulli_nll", "gaussian_nll", "poisson_nll")
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    """An elementwise function: losslab's rate, the fastest peer's, and losslab's as shares of
+    that peer's and of np.exp's alone on an array of the same size."""
+
+    function: str
+    melem_per_s: float
+    peer: str
+    peer_melem_per_s: float
+    of_peer: float
+    of_exp: float
+
+
+def peers(lines: list[ThroughputRow]) -> list[PeerRow]:
+    """losslab's elementwise functions against their fastest peer and np.exp, from one run."""
+    exp = next(line.melem_per_s for line in lines if line.function == EXP_FUNCTION)
+    rows = []
+    for function in ELEMENTWISE:
+        ours = next(
+            line for line in lines if line.function == function and line.implementation == "losslab"
+        )
+        others = [
+            line for line in lines if line.function == function and line.implementation != "losslab"
+        ]
+        best = max(others, key=lambda line: line.melem_per_s)
+        rows.append(
+            PeerRow(
+                function=function,
+                melem_per_s=ours.melem_per_s,
+                peer=best.implementation,
+                peer_melem_per_s=best.melem_per_s,
+                of_peer=ours.melem_per_s / best.melem_per_s,
+                of_exp=ours.melem_per_s / exp,
+            )
+        )
     return rows
