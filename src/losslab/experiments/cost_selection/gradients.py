@@ -229,8 +229,9 @@ class SaturatedStart:
     def slowdown(self, slow: str, fast: str) -> float | None:
         """How many times as many steps run `slow` needs as run `fast` to reach the target.
 
-        The target is :attr:`stop_at` if the runs stopped there, else :data:`TARGET_ACCURACY`;
-        None if either run never reached it.
+        The target is :attr:`stop_at` if the runs stopped there, else
+        :data:`~losslab.experiments.cost_selection.gradients.TARGET_ACCURACY`; None if either run
+        never reached it.
 
         Examples
         --------
