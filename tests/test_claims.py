@@ -684,7 +684,7 @@ def _start_slopes(runs):
 
 @pytest.fixture(scope="module")
 def xor_runs():
-    return nc_ex.xor_runs(scales=(0.1, 1.0, 8.0), seeds=64, steps=3000, seed=26)
+    return nc_ex.xor_runs(scales=(0.1, 1.0, 8.0), seeds=64, steps=3000, step_size=0.5, seed=26)
 
 
 def test_nc05_a_network_loss_is_non_convex(xor_runs):

@@ -31,7 +31,12 @@ _MINOR_TICK_DECADES = 1.0
 
 
 class _BookFigure(mpl.figure.Figure):
-    """A Figure that drops the unlabelled minor ticks of its wide log axes before each drawing."""
+    """A Figure laid out once, that drops the unlabelled minor ticks of its wide log axes.
+
+    Saving a figure draws it twice, once to lay it out and once to render it, and the
+    constrained layout would run again in the second drawing, to the same result: it runs in
+    the first drawing only, and the figure keeps that layout.
+    """
 
     def draw(self, renderer: Any) -> None:
         for ax in self.axes:
@@ -43,6 +48,7 @@ class _BookFigure(mpl.figure.Figure):
                 if scale == "log" and low > 0 and np.log10(high / low) > _MINOR_TICK_DECADES:
                     axis.set_minor_locator(mpl.ticker.NullLocator())
         super().draw(renderer)
+        self.set_layout_engine("none")
 
 
 def _figure(

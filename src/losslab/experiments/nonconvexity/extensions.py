@@ -270,7 +270,7 @@ class WidthRuns:
 def width_runs(
     widths: tuple[int, ...] = (2, 3, 4, 8),
     seeds: int = 32,
-    steps: int = 1500,
+    steps: int = 1000,
     scale: float = 1.0,
     step_size: float = 0.5,
     record: int = 10,

@@ -195,8 +195,8 @@ class XorRuns:
 def xor_runs(
     scales: tuple[float, ...] = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0),
     seeds: int = 128,
-    steps: int = 3000,
-    step_size: float = 0.5,
+    steps: int = 1500,
+    step_size: float = 1.0,
     record: int = 10,
     seed: int = 0,
 ) -> XorRuns:
@@ -380,7 +380,7 @@ def _unit_spread(params: Params) -> FloatArray:
 
 
 def symmetric_init(
-    hidden: int = 4, value: float = 0.5, steps: int = 2000, step_size: float = 0.5, seed: int = 0
+    hidden: int = 4, value: float = 0.5, steps: int = 1000, step_size: float = 0.5, seed: int = 0
 ) -> SymmetricInit:
     """Train a 2-`hidden`-1 tanh net on XOR from three starts in one batched descent.
 

@@ -127,7 +127,7 @@ def landscape(
     seeds: int = 16,
     hidden: int = 16,
     n: int = 200,
-    steps: int = 600,
+    steps: int = 300,
     step_size: float = 0.5,
     twin_factor: float = 10.0,
     alphas: npt.ArrayLike | None = None,
