@@ -28,6 +28,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "cache_key",  # prunes the execution caches of earlier states of src/ when a build starts
     "claims_index",  # the claims index table, generated from reference/claims.toml
+    "accessible_citations",  # bibliography entries a screen reader can list
 ]
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
 nitpicky = True

@@ -97,8 +97,8 @@ def bernoulli_nll(y: npt.ArrayLike, logits: npt.ArrayLike) -> Any:
     r"""Bernoulli negative log-likelihood of `y` given logits: the binary cross-entropy.
 
     .. math:: -y \log \sigma(z) - (1 - y) \log(1 - \sigma(z))
-              = w\,|z| + \log\left(1 + e^{-|z|}\right),
-              \quad w = 1 - y \text{ if } z \ge 0 \text{ else } y.
+              &= w\,|z| + \log\left(1 + e^{-|z|}\right), \\
+              w &= 1 - y \text{ if } z \ge 0 \text{ else } y.
 
     Both terms of the right-hand side are non-negative, so the sum has no cancellation; the usual
     ``max(z, 0) - z * y + log1p(exp(-|z|))`` cancels when ``y`` is near 1 and ``z`` is large.
@@ -661,8 +661,8 @@ def poisson_nll(y: npt.ArrayLike, log_rate: npt.ArrayLike) -> Any:
     r"""Poisson negative log-likelihood of a count given the log-rate :math:`\eta = \log\lambda`.
 
     .. math:: e^{\eta} - y\,\eta + \log y!
-              = y\,\varphi(\eta - \log y) + \operatorname{stirlerr}(y) + \tfrac12 \log 2\pi y,
-              \quad \varphi(t) = e^t - 1 - t.
+              &= y\,\varphi(\eta - \log y) + \operatorname{stirlerr}(y) + \tfrac12 \log 2\pi y, \\
+              \varphi(t) &= e^t - 1 - t.
 
     The :math:`\log y!` term, often dropped, is kept: the cost is a true negative log-probability.
     Near the optimum, :math:`\lambda \approx y`, the terms on the left cancel (at
