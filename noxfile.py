@@ -100,9 +100,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def site(session: nox.Session) -> None:
-    """Open every page of the built site in headless Chromium, light and dark, like a reader.
+    """Open every page of the built site in headless Chromium, light and dark, on a desktop and
+    on a phone, like a reader: layout, accessibility (axe-core) and readable outputs included.
 
-    Screenshots of every page in both modes go to docs/_build/screenshots/pages/.
+    Screenshots of every page in both modes and at both sizes go to docs/_build/screenshots/pages/.
     """
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not shutil.which(chromium):
@@ -121,6 +122,8 @@ def site(session: nox.Session) -> None:
         str(DOCS / "_build" / "screenshots" / "numerics-light.png"),
         "--dark-screenshot",
         str(DOCS / "_build" / "screenshots" / "numerics-dark.png"),
+        "--phone-screenshot",
+        str(DOCS / "_build" / "screenshots" / "numerics-phone.png"),
     )
 
 

@@ -9,9 +9,10 @@ Usage::
 ``measure`` counts the tests and doctests, times a clean build of the book and a no-op rebuild
 (with the execution time of each chapter), runs the accuracy benchmark (or reads the JSON of an
 earlier ``nox -s bench -- --json PATH``), and writes everything to ``.readme/figures.json``;
-``--only tests`` refreshes just the count. A full ``measure`` also copies the screenshot of the
-last ``nox -s site`` to ``.readme/site.png``, the README's picture, and refuses to run if that
-screenshot is older than the sources of the book. ``render`` rewrites the block of
+``--only tests`` refreshes just the count. A full ``measure`` also copies the desktop and the phone
+screenshot of the last ``nox -s site`` to ``.readme/site.png`` and ``.readme/site-phone.png``, the
+README's pictures, and refuses to run if they are older than the sources of the book.
+``render`` rewrites the block of
 README.md between the ``figures`` markers from that file, and ``check`` fails if the block
 differs from what ``render`` would write. ``nox -s readme`` runs ``measure`` and ``render``.
 """
@@ -39,6 +40,9 @@ FIGURES = ROOT / ".readme" / "figures.json"
 # The README's picture: the screenshot `nox -s site` takes of the numerics chapter.
 SCREENSHOT = ROOT / "docs" / "_build" / "screenshots" / "numerics-light.png"
 PICTURE = ROOT / ".readme" / "site.png"
+# Beside it, the same place of the book on a phone (390 px wide).
+PHONE_SCREENSHOT = ROOT / "docs" / "_build" / "screenshots" / "numerics-phone.png"
+PHONE_PICTURE = ROOT / ".readme" / "site-phone.png"
 BEGIN = "<!-- figures: written by tools/readme_figures.py from .readme/figures.json -->"
 END = "<!-- figures: end -->"
 
@@ -184,16 +188,19 @@ def replace_block(text: str, block: str) -> str:
 
 
 def refresh_picture() -> None:
-    """Copy the site check's screenshot to the README's picture, if it shows the current book."""
+    """Copy the site check's screenshots to the README's pictures, if they show the current book."""
     sources = [p for d in ("docs", "src") for p in (ROOT / d).rglob("*") if "_build" not in p.parts]
     newest = max(p.stat().st_mtime for p in sources if p.is_file())
-    if not SCREENSHOT.is_file() or SCREENSHOT.stat().st_mtime < newest:
-        sys.exit(
-            f"{SCREENSHOT.relative_to(ROOT)} is missing or older than docs/ or src/: "
-            "run nox -s site first"
-        )
-    shutil.copyfile(SCREENSHOT, PICTURE)
-    print(f"copied {SCREENSHOT.relative_to(ROOT)} to {PICTURE.relative_to(ROOT)}")
+    pairs = ((SCREENSHOT, PICTURE), (PHONE_SCREENSHOT, PHONE_PICTURE))
+    for shot in (shot for shot, _ in pairs):
+        if not shot.is_file() or shot.stat().st_mtime < newest:
+            sys.exit(
+                f"{shot.relative_to(ROOT)} is missing or older than docs/ or src/: "
+                "run nox -s site first"
+            )
+    for shot, picture in pairs:
+        shutil.copyfile(shot, picture)
+        print(f"copied {shot.relative_to(ROOT)} to {picture.relative_to(ROOT)}")
 
 
 def main(argv: list[str] | None = None) -> int:

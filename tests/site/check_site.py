@@ -3,41 +3,68 @@
 Usage::
 
     python tests/site/check_site.py docs/_build/html [--search-term WORD] [--pages-dir DIR]
-        [--screenshot PATH] [--dark-screenshot PATH]
+        [--screenshot-page PAGE] [--screenshot PATH] [--dark-screenshot PATH]
+        [--phone-screenshot PATH]
 
 The HTML directory is served on 127.0.0.1 (the search page needs http, not file://) and every
-page is opened in Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright,
-twice: as a first-time reader on a light system, and with the theme switched to dark mode (then
-the page must show the dark theme). With ``--pages-dir`` both views of every page are saved as
-screenshots there.
-A page fails on a console error, an uncaught exception, a failed or >= 400 request of its own,
-any request that leaves the site (it must work offline), math that MathJax did not typeset or
-typeset as an error, or an image that did not load. The search page must find the search term.
-One line is printed per page, then every failure and a summary; the exit status is 0 when all
-passed, 1 when anything failed and 2 when the check could not run.
+page is opened in Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright
+in four views: a 1280x800 desktop window and a 390x844 phone (touch, at twice the density),
+each as a first-time reader on a light system and with the theme switched to dark mode. With
+``--pages-dir`` every view is saved there whole, as ``<page>-light.png``, ``<page>-dark.png``,
+``<page>-phone-light.png`` and ``<page>-phone-dark.png``. A view fails on
+
+- a console error, an uncaught exception, a failed or >= 400 request of its own, or any
+  request that leaves the site (it must work offline);
+- math that MathJax did not typeset or typeset as an error, an image that did not load, more
+  than one visible search field, or a theme other than the one asked for;
+- a page wider than the window, so that it scrolls sideways (the document's scroll width
+  counts, so a sidebar the theme hides off-canvas does not); the elements furthest out are named;
+- a display equation, ``pre``, table or image of the main content wider than its room and
+  not scrolled in a box of its own: the first box out from it (itself included) that does not
+  let it overflow visibly must have ``overflow-x`` ``auto`` or ``scroll``;
+- an axe-core violation of impact serious or critical (moderate and minor ones are counted in
+  the report line); colour contrast is checked in both desktop views, every other rule also on
+  the phone.
+
+The desktop views also fail on
+
+- a display equation wider than its box at all, even in a box that scrolls: equations are
+  written to fit the desktop column;
+- an image of the main content without alt text, or with a file name for alt text;
+- a code-cell output (the ``pre`` text of ``div.cell_output``) that shows a numpy repr
+  (``np.float64(``, ``array(``, ``dtype=``) or a number with more than 6 significant digits
+  (integers do not count). A cell that exists to show full precision says so with the tag
+  ``full-precision``, which exempts its outputs.
+
+The search page must find the search term. ``--screenshot`` and ``--dark-screenshot`` save the
+desktop window at ``--screenshot-page``, ``--phone-screenshot`` the light phone screen. One line
+is printed per view as it is done, then every failure and a summary; the exit status is 0 when
+all passed, 1 when anything failed and 2 when the check could not run.
 
 Throughout, ``browser`` is the running browser and ``origin`` the origin of the local server.
 Each ``inspect_*`` function (and ``wait_for_math``) takes a loaded Playwright page and a list
 of problems, appends to the list what it finds wrong, and returns a short detail for the report.
-
-Playwright is imported inside the functions that drive the browser: pytest's
-``--doctest-modules`` imports this file in sessions that do not install Playwright.
+Playwright and axe are imported inside the functions that drive the browser: pytest's
+``--doctest-modules`` imports this file in sessions that do not install them.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from itertools import product
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -66,11 +93,29 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SKIPPED_DIRS = {"_static", "_sources", "_images"}
-PAGE_TIMEOUT_MS = 30_000
+PAGE_TIMEOUT_MS = 90_000  # the API page, thousands of elements tall on a phone, is slow to capture
 MATH_TIMEOUT_MS = 15_000
 IMAGE_TIMEOUT_MS = 10_000
 SEARCH_TIMEOUT_MS = 20_000
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+PHONE_SCALE = 2
+# Two browsers at once: a visit mostly waits for its renderer, and each renderer needs a core.
+WORKERS = 2
+AXE_SERIOUS = {"serious", "critical"}
+# Without preload axe fetches the style sheets itself, resolves the theme's @import against the
+# wrong directory and requests a /basic.css that does not exist. The phone views leave colour
+# contrast, the costliest rule (half a minute on the API page), to the desktop ones.
+AXE_OPTIONS: dict[str, Any] = {"resultTypes": ["violations"], "preload": False}
+AXE_NO_CONTRAST = {**AXE_OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
+MAX_DIGITS = 6
+FULL_PRECISION_TAG = "full-precision"
+NUMPY_REPR = re.compile(
+    r"\bnp\.(?:(?:float|int|uint|complex|bool|str|bytes)\d*\(|True_|False_)|\barray\(|\bdtype="
+)
+# A decimal literal: with a point or an exponent, not part of a word or of a version like 3.11.2.
+DECIMAL = re.compile(r"(?<![\w.])(?:\d+\.\d*|\.\d+|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?(?!\w|\.\d)")
+IMAGE_FILE = re.compile(r"\.(?:png|svg|jpe?g|gif|webp)$", re.IGNORECASE)
 
 # Resolves to "" once MathJax has typeset the page, or to what went wrong. MathJax's
 # startup.promise settles only after the first typeset, and exists only once tex-chtml.js ran.
@@ -113,6 +158,100 @@ SEARCH_DONE_JS = """
 """
 SEARCH_RESULTS = "#search-results ul.search > li"
 
+# Measures the page against the window (in CSS px). "wide" names the elements that stick out
+# of the window furthest, if the page scrolls sideways; "clipped" the wide content of the main
+# column that does not scroll in a box of its own; "wideMath" (desktop only) the display
+# equations wider than their box. An element is named by tag, classes and the start of its
+# text: the TeX of an equation, the src of an image.
+LAYOUT_JS = r"""
+(desktop) => {
+  const describe = (el) => {
+    const tag = el.tagName.toLowerCase();
+    const classes = (el.getAttribute("class") || "").split(/\s+/).filter(Boolean).slice(0, 2);
+    let text = tag === "img" ? el.getAttribute("src") || "" : el.textContent;
+    const item = tag === "mjx-container" && MathJax.startup.document.getMathItemsWithin(el)[0];
+    if (item) text = item.math;
+    text = text.replace(/\s+/g, " ").trim();
+    text = text.length > 60 ? text.slice(0, 57) + "..." : text;
+    return `<${[tag, ...classes].join(".")}> ${JSON.stringify(text)}`;
+  };
+  const html = document.documentElement;
+  const width = html.clientWidth;
+  const right = (el) => el.getBoundingClientRect().right + window.scrollX;
+  const shown = (el) => el.getClientRects().length > 0;
+  // An element widens the page if it sticks out of its parent and of the window, and no fixed
+  // ancestor (an off-canvas sidebar) or box that clips within the window holds it in.
+  const widens = (el) => {
+    const parent = el.parentElement;
+    if (parent !== document.body && right(el) <= right(parent) + 1) return false;
+    for (let box = el; box !== html; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.position === "fixed") return false;
+      if (box !== el && style.overflowX !== "visible" && right(box) <= width + 1) return false;
+    }
+    return true;
+  };
+  const wide = [];
+  if (html.scrollWidth > width + 1) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const empty = !el.textContent.trim() && !el.matches("img, svg, video, canvas, iframe");
+      if (shown(el) && !empty && right(el) > width + 1 && widens(el)) {
+        wide.push({what: describe(el), right: Math.round(right(el))});
+      }
+    }
+    wide.sort((a, b) => b.right - a.right);
+  }
+  const clipped = [];
+  const content = 'mjx-container[display="true"], pre, table, img';
+  for (const el of document.querySelectorAll(content)) {
+    const top = el.closest("main") || el.closest("article");
+    if (!top || !shown(el)) continue;
+    let block = el.parentElement;
+    while (block !== top && /^(inline|contents)/.test(getComputedStyle(block).display)) {
+      block = block.parentElement;
+    }
+    const inner = el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1;
+    const box = el.getBoundingClientRect().width;
+    if (!inner && box <= block.clientWidth + 1) continue;
+    // The first box out from the element that does not let it overflow visibly must scroll;
+    // the element's own overflow matters only if its content is what overflows.
+    let holder = inner ? el : el.parentElement;
+    const overflow = () => getComputedStyle(holder).overflowX;
+    while (overflow() === "visible" && holder !== top) holder = holder.parentElement;
+    if (overflow() === "auto" || overflow() === "scroll") continue;
+    const needed = Math.round(Math.max(el.scrollWidth, box));
+    const by = overflow() === "visible" ? "" : describe(holder).split(" ")[0];
+    const room = inner ? el.clientWidth : block.clientWidth;
+    clipped.push({what: describe(el), needed, room, by, overflow: overflow()});
+  }
+  const wideMath = [];
+  for (const el of desktop ? document.querySelectorAll('mjx-container[display="true"]') : []) {
+    if (shown(el) && el.scrollWidth > el.clientWidth + 1) {
+      wideMath.push({what: describe(el), needed: el.scrollWidth, room: el.clientWidth});
+    }
+  }
+  return {scrollWidth: html.scrollWidth, width, wide: wide.slice(0, 3), clipped, wideMath};
+}
+"""
+
+# The src and alt of every image in the main content.
+ALT_JS = """
+() => Array.from(document.querySelectorAll("article img, main img"),
+  (img) => ({src: img.getAttribute("src") || "", alt: img.getAttribute("alt")}))
+"""
+
+# The text of every code-cell output, the number of its cell and whether the cell has `tag`.
+OUTPUTS_JS = """
+(tag) => {
+  const cells = Array.from(document.querySelectorAll("div.cell"));
+  return Array.from(document.querySelectorAll("div.cell_output pre"), (pre) => {
+    const cell = pre.closest("div.cell");
+    const exempt = cell !== null && cell.classList.contains(`tag_${tag}`);
+    return {text: pre.textContent, cell: cells.indexOf(cell) + 1, exempt};
+  });
+}
+"""
+
 
 @dataclass
 class Report:
@@ -142,6 +281,10 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 class QuietServer(ThreadingHTTPServer):
     """Threaded HTTP server that does not print tracebacks of dropped connections."""
+
+    # The browsers open a connection per file; with the default backlog of 5 some are refused
+    # and retried only seconds later, which once kept a page from settling for 30 s.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Drop the error.
@@ -268,6 +411,8 @@ def visit(
     name: str,
     inspect: Callable[[Page, list[str]], str],
     mode: Literal["light", "dark"] | None = None,
+    *,
+    phone: bool = False,
 ) -> Report:
     """Open one page as a reader landing on it, let it settle, and inspect it.
 
@@ -283,6 +428,8 @@ def visit(
     mode : {"light", "dark"} or None
         A colour mode the reader picked in the theme's switcher, also emulated as the system
         colour scheme; None for a first-time reader whose system is in light mode.
+    phone : bool
+        Visit on a `PHONE` touch screen rather than in a `VIEWPORT` desktop window.
 
     Returns
     -------
@@ -291,7 +438,13 @@ def visit(
     """
     from playwright.sync_api import Error as PlaywrightError
 
-    context = browser.new_context(viewport=VIEWPORT, color_scheme=mode or "light")
+    context = browser.new_context(
+        viewport=PHONE if phone else VIEWPORT,
+        device_scale_factor=PHONE_SCALE if phone else 1,
+        is_mobile=phone,
+        has_touch=phone,
+        color_scheme=mode or "light",
+    )
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     if mode is not None:
         # pydata-sphinx-theme (under sphinx-book-theme) applies the stored mode from an inline
@@ -351,6 +504,146 @@ def inspect_content(page: Page, problems: list[str]) -> str:
     return f"math {math}, img {images['count']}"
 
 
+def inspect_layout(page: Page, problems: list[str], *, desktop: bool) -> str:
+    """Check that the page fits the window and that wide content scrolls in a box of its own.
+
+    With `desktop`, every display equation must also fit its box without scrolling. Returns
+    the width of the page.
+    """
+    layout = page.evaluate(LAYOUT_JS, desktop)
+    if layout["scrollWidth"] > layout["width"] + 1:
+        widest = "; ".join(f"{wide['what']} reaches {wide['right']} px" for wide in layout["wide"])
+        problems.append(
+            f"page is {layout['scrollWidth']} px wide in a {layout['width']} px window, so it"
+            f" scrolls sideways; furthest out: {widest or 'nothing found'}"
+        )
+    # One problem per kind of element (tag and classes) and what clips it, named by its widest.
+    kinds: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for clipped in layout["clipped"]:
+        kinds.setdefault((clipped["what"].split(" ")[0], clipped["by"]), []).append(clipped)
+    for (_, by), same in kinds.items():
+        widest = max(same, key=lambda clipped: clipped["needed"])
+        where = f"clipped by {by} (overflow-x {widest['overflow']})" if by else "sticking out"
+        more = f" (and {len(same) - 1} more like it)" if len(same) > 1 else ""
+        problems.append(
+            f"{widest['what']} is {widest['needed']} px wide in {widest['room']} px, {where},"
+            f" without a box that scrolls{more}"
+        )
+    problems.extend(
+        f"equation {math['what']} is {math['needed']} px wide in a {math['room']} px column;"
+        " rewrite it to fit"
+        for math in layout["wideMath"]
+    )
+    return f"width {layout['scrollWidth']}"
+
+
+def alt_problem(alt: str | None, src: str) -> str:
+    """Tell what is wrong with the `alt` text of the image at `src`, or return "".
+
+    Examples
+    --------
+    >>> alt_problem("A curve falling to a dashed line.", "../_images/74c1.png")
+    ''
+    >>> alt_problem("74c1.png", "../_images/74c1.png"), alt_problem("  ", "../_images/74c1.png")
+    ('its alt text is a file name', 'it has no alt text')
+    """
+    text = (alt or "").strip()
+    name = PurePosixPath(urlsplit(src).path)
+    if not text:
+        return "it has no alt text"
+    if IMAGE_FILE.search(text) or text in {name.name, name.stem}:
+        return "its alt text is a file name"
+    return ""
+
+
+def inspect_alt(page: Page, problems: list[str]) -> str:
+    """Check that every image of the main content has alt text that describes it."""
+    for image in page.evaluate(ALT_JS):
+        problem = alt_problem(image["alt"], image["src"])
+        if problem:
+            problems.append(f"image {image['src']}: {problem}; say what it shows")
+    return ""
+
+
+def significant_digits(literal: str) -> int:
+    """Count the significant digits of a decimal `literal` (without sign).
+
+    Leading zeros do not count, nor do trailing ones: Python prints a float rounded to three
+    digits as ``369000000000000.0``.
+
+    Examples
+    --------
+    >>> [significant_digits(s) for s in ("0.0003523", "1.9197879640345559", "2.5e-07")]
+    [4, 17, 2]
+    >>> [significant_digits(s) for s in ("369000000000000.0", "1e15", "0.0")]
+    [3, 1, 0]
+    """
+    mantissa = re.split("[eE]", literal)[0]
+    return len(mantissa.replace(".", "").strip("0"))
+
+
+def output_problems(text: str) -> list[str]:
+    """List the numpy reprs and the numbers of more than `MAX_DIGITS` digits in `text`.
+
+    Integers (without point or exponent) are never too long. Each problem is listed once.
+
+    Examples
+    --------
+    >>> output_problems("{'loss': 0.0003523, 'steps': 4008, 'runs': 1,000, 'ulp': 2.5e-07}")
+    []
+    >>> output_problems("{'nll': 1.9197879640345559, 'sum': np.float64(3.0)}")
+    ['numpy repr np.float64(', '1.9197879640345559 has 17 significant digits']
+    >>> output_problems("array([0.5, 0.5]), dtype=float32, array(1.0), version 3.11.2")
+    ['numpy repr array(', 'numpy repr dtype=']
+    """
+    found = [f"numpy repr {match.group()}" for match in NUMPY_REPR.finditer(text)]
+    for match in DECIMAL.finditer(text):
+        digits = significant_digits(match.group())
+        if digits > MAX_DIGITS:
+            found.append(f"{match.group()} has {digits} significant digits")
+    return list(dict.fromkeys(found))
+
+
+def inspect_outputs(page: Page, problems: list[str]) -> str:
+    """Check that code-cell outputs show rounded numbers, not numpy reprs or full precision.
+
+    Outputs of cells tagged `FULL_PRECISION_TAG` are exempt. Returns the number of outputs.
+    """
+    outputs = page.evaluate(OUTPUTS_JS, FULL_PRECISION_TAG)
+    for output in outputs:
+        found = [] if output["exempt"] else output_problems(output["text"])
+        if found:
+            shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+            problems.append(
+                f"output of cell {output['cell']}: {shown}; round it, or tag the cell"
+                f" {FULL_PRECISION_TAG} if it exists to show every digit"
+            )
+    return f"outputs {len(outputs)}" if outputs else ""
+
+
+def inspect_axe(page: Page, problems: list[str], *, contrast: bool) -> str:
+    """Run axe-core on the page; serious and critical violations are problems.
+
+    Without `contrast`, every rule but colour contrast runs. Returns the count of moderate and
+    minor violations, with their rule ids.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS if contrast else AXE_NO_CONTRAST)
+    minor = []
+    for violation in results.response["violations"]:
+        nodes = violation["nodes"]
+        if violation["impact"] not in AXE_SERIOUS:
+            minor.append(violation["id"])
+            continue
+        first = " ".join(map(str, nodes[0]["target"])) if nodes else "?"
+        problems.append(
+            f"axe {violation['impact']} {violation['id']}: {violation['help']}"
+            f" ({len(nodes)} nodes, first {first})"
+        )
+    return f"axe {len(minor)} moderate/minor" + (f" ({', '.join(minor)})" if minor else "")
+
+
 def inspect_search(term: str, page: Page, problems: list[str]) -> str:
     """Check that the search page, with `term` already in its query, found it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -370,46 +663,62 @@ def inspect_search(term: str, page: Page, problems: list[str]) -> str:
     return f"results {results}"
 
 
-def inspect_screenshot(
-    path: Path,
-    scheme: Literal["light", "dark"],
-    page: Page,
-    problems: list[str],
-    *,
-    full_page: bool = False,
-) -> str:
-    """Check a page like `inspect_theme`, then save a screenshot of it to `path`.
+def save_screenshot(page: Page, path: Path, *, full_page: bool = False) -> None:
+    """Save a screenshot of the window, or with `full_page` of the whole page, to `path`.
 
-    With `full_page` the whole page is captured rather than the 1280x800 viewport.
+    A full page is saved at one pixel per CSS pixel: a long page at the phone's density would
+    make a PNG of hundreds of megapixels.
     """
-    detail = inspect_theme(scheme, page, problems)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path), full_page=full_page, scale="css" if full_page else "device")
+
+
+def inspect_screenshot(
+    path: Path, scheme: Literal["light", "dark"], page: Page, problems: list[str]
+) -> str:
+    """Check a page like `inspect_theme`, then save a screenshot of the window to `path`."""
+    detail = inspect_theme(scheme, page, problems)
+    save_screenshot(page, path)
     return f"{detail}; {scheme} -> {path}"
 
 
 def screenshot(
-    browser: Browser, origin: str, target: str, path: Path, scheme: Literal["light", "dark"]
+    browser: Browser,
+    origin: str,
+    target: str,
+    path: Path,
+    scheme: Literal["light", "dark"],
+    *,
+    phone: bool = False,
 ) -> Report:
-    """Screenshot one page at 1280x800 in a light or dark colour scheme.
+    """Screenshot one page, desktop or `phone`, light or dark; return what the visit found.
 
-    Parameters
-    ----------
-    target : str
-        The page, relative to the site root, with an optional ``#anchor`` to scroll to.
-    path : Path
-        Where to write the PNG.
-    scheme : {"light", "dark"}
-        The colour scheme.
-
-    Returns
-    -------
-    Report
-        The problems seen on the page; the screenshot is taken even if there are some.
+    The `target` page, relative to the site root, may have an ``#anchor`` to scroll to; the
+    PNG is written to `path` even if the page has problems.
     """
-    report = visit(browser, origin, target, partial(inspect_screenshot, path, scheme), scheme)
-    report.name = f"{target} [{scheme} screenshot]"
+    inspect = partial(inspect_screenshot, path, scheme)
+    report = visit(browser, origin, target, inspect, scheme, phone=phone)
+    report.name = f"{target} [{'phone ' if phone else ''}{scheme} screenshot]"
     return report
+
+
+def inspect_page(
+    scheme: Literal["light", "dark"],
+    phone: bool,
+    path: Path | None,
+    page: Page,
+    problems: list[str],
+) -> str:
+    """Run every check of a page on a `phone` or not, then save it whole to `path` if given."""
+    details = [inspect_theme(scheme, page, problems)]
+    details.append(inspect_layout(page, problems, desktop=not phone))
+    if not phone:
+        # The markup is the same at every width: check it once per mode.
+        details += [inspect_alt(page, problems), inspect_outputs(page, problems)]
+    details.append(inspect_axe(page, problems, contrast=not phone))
+    if path is not None:
+        save_screenshot(page, path, full_page=True)
+    return ", ".join(detail for detail in details if detail)
 
 
 def check_page(
@@ -418,32 +727,23 @@ def check_page(
     name: str,
     mode: Literal["dark"] | None,
     pages_dir: Path | None,
+    *,
+    phone: bool = False,
 ) -> Report:
-    """Check one page as a first-time reader (light) or in dark mode, saving a screenshot.
+    """Check one `name`d page in one view; return what the visit found.
 
-    Parameters
-    ----------
-    name : str
-        The page, relative to the site root.
-    mode : {"dark"} or None
-        None for a first-time reader on a light system, which must get the light theme.
-    pages_dir : Path or None
-        Where to save a full-page ``<page>-light.png`` or ``<page>-dark.png``; None for none.
-
-    Returns
-    -------
-    Report
-        What the visit found, named after the page and the mode.
+    `mode` is None for a first-time reader on a light system, which must get the light theme.
+    With `pages_dir`, the view is saved there whole as ``<page>-[phone-]<light|dark>.png``.
     """
     scheme: Literal["light", "dark"] = mode or "light"
-    if pages_dir is None:
-        inspect: Callable[[Page, list[str]], str] = partial(inspect_theme, scheme)
-    else:
+    view = f"phone {scheme}" if phone else scheme
+    path = None
+    if pages_dir is not None:
         stem = name.removesuffix(".html").replace("/", "_")
-        path = pages_dir / f"{stem}-{scheme}.png"
-        inspect = partial(inspect_screenshot, path, scheme, full_page=True)
-    report = visit(browser, origin, quote(name), inspect, mode)
-    report.name = f"{name} [{scheme}]"
+        path = pages_dir / f"{stem}-{view.replace(' ', '-')}.png"
+    inspect = partial(inspect_page, scheme, phone, path)
+    report = visit(browser, origin, quote(name), inspect, mode, phone=phone)
+    report.name = f"{name} [{view}]"
     return report
 
 
@@ -454,6 +754,38 @@ def inspect_theme(scheme: Literal["light", "dark"], page: Page, problems: list[s
     if theme != scheme:
         problems.append(f"page shows theme {theme!r}, not {scheme!r}")
     return detail
+
+
+def run(chromium: str, jobs: list[Callable[[Browser], Report]]) -> list[Report]:
+    """Run `jobs` (each visits in the browser it is given) `WORKERS` at a time.
+
+    Each thread drives a browser of its own. Every report is printed as soon as it is done;
+    they are returned in the order of `jobs`.
+    """
+    from playwright.sync_api import sync_playwright
+
+    todo = iter(enumerate(jobs))
+    reports: dict[int, Report] = {}
+    lock = threading.Lock()
+
+    def work() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            while True:
+                with lock:
+                    index, job = next(todo, (-1, None))
+                if job is None:
+                    break
+                report = job(browser)
+                with lock:
+                    reports[index] = report
+                    print_report(report)
+            browser.close()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for future in [pool.submit(work) for _ in range(WORKERS)]:
+            future.result()
+    return [reports[index] for index in sorted(reports)]
 
 
 def print_report(report: Report) -> None:
@@ -501,11 +833,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a word the search must find (default: %(default)s)",
     )
     parser.add_argument(
-        "--pages-dir", type=Path, metavar="DIR", help="save a light and a dark PNG of every page"
+        "--pages-dir", type=Path, metavar="DIR", help="save a PNG of every page in every view"
     )
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="PNG of the page, light")
     parser.add_argument(
         "--dark-screenshot", type=Path, metavar="PATH", help="PNG of the page, dark"
+    )
+    parser.add_argument(
+        "--phone-screenshot", type=Path, metavar="PATH", help="PNG of the page on a phone, light"
     )
     parser.add_argument(
         "--screenshot-page",
@@ -540,28 +875,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{root / 'index.html'} not found: build the book first", file=sys.stderr)
         return 2
 
-    from playwright.sync_api import sync_playwright
-
     started = time.monotonic()
-    reports: list[Report] = []
-    with serve(root) as origin, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        for name in find_pages(root):
-            for mode in (None, "dark"):
-                reports.append(check_page(browser, origin, name, mode, args.pages_dir))
-                print_report(reports[-1])
-        query = "search.html?" + urlencode({"q": args.search_term}, quote_via=quote)
-        reports.append(visit(browser, origin, query, partial(inspect_search, args.search_term)))
-        print_report(reports[-1])
-        shots: list[tuple[Path, Literal["light", "dark"]]] = [
-            (args.screenshot, "light"),
-            (args.dark_screenshot, "dark"),
+    with serve(root) as origin:
+        check = partial(check_page, origin=origin, pages_dir=args.pages_dir)
+        jobs: list[Callable[[Browser], Report]] = [
+            partial(check, name=name, mode=mode, phone=phone)
+            for name in find_pages(root)
+            for phone, mode in product((False, True), (None, "dark"))
         ]
-        for path, scheme in shots:
-            if path is not None:
-                reports.append(screenshot(browser, origin, args.screenshot_page, path, scheme))
-                print_report(reports[-1])
-        browser.close()
+        query = "search.html?" + urlencode({"q": args.search_term}, quote_via=quote)
+        search = partial(inspect_search, args.search_term)
+        jobs.append(partial(visit, origin=origin, name=query, inspect=search))
+        shots: list[tuple[Path, Literal["light", "dark"], bool]] = [
+            (args.screenshot, "light", False),
+            (args.dark_screenshot, "dark", False),
+            (args.phone_screenshot, "light", True),
+        ]
+        shoot = partial(screenshot, origin=origin, target=args.screenshot_page)
+        jobs += [
+            partial(shoot, path=path, scheme=scheme, phone=phone)
+            for path, scheme, phone in shots
+            if path is not None
+        ]
+        reports = run(chromium, jobs)
 
     failed = [report for report in reports if report.problems]
     if failed:
