@@ -51,6 +51,7 @@ Playwright and axe are imported inside the functions that drive the browser: pyt
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import re
 import shutil
@@ -58,7 +59,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -93,7 +94,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SKIPPED_DIRS = {"_static", "_sources", "_images"}
-PAGE_TIMEOUT_MS = 90_000  # the API page, thousands of elements tall on a phone, is slow to capture
+PAGE_TIMEOUT_MS = 90_000  # capturing the API page whole (200,000 px tall on a phone) is slow
 MATH_TIMEOUT_MS = 15_000
 IMAGE_TIMEOUT_MS = 10_000
 SEARCH_TIMEOUT_MS = 20_000
@@ -102,6 +103,7 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 PHONE_SCALE = 2
 # Two browsers at once: a visit mostly waits for its renderer, and each renderer needs a core.
 WORKERS = 2
+BROWSERS: list[Browser] = []  # in a worker process, the browser it drives
 AXE_SERIOUS = {"serious", "critical"}
 # Without preload axe fetches the style sheets itself, resolves the theme's @import against the
 # wrong directory and requests a /basic.css that does not exist. The phone views leave colour
@@ -282,8 +284,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 class QuietServer(ThreadingHTTPServer):
     """Threaded HTTP server that does not print tracebacks of dropped connections."""
 
-    # The browsers open a connection per file; with the default backlog of 5 some are refused
-    # and retried only seconds later, which once kept a page from settling for 30 s.
+    # The browsers open a connection per file, several at once; the default backlog of 5
+    # overflows, and a connection refused that way is retried only a second or more later.
     request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -756,35 +758,35 @@ def inspect_theme(scheme: Literal["light", "dark"], page: Page, problems: list[s
     return detail
 
 
+def start_browser(chromium: str) -> None:
+    """Launch the browser of a worker process, which it drives until the process ends."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    BROWSERS.append(playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS))
+
+
+def run_job(job: Callable[[Browser], Report]) -> Report:
+    """Run one job in the browser of this worker process."""
+    return job(BROWSERS[0])
+
+
 def run(chromium: str, jobs: list[Callable[[Browser], Report]]) -> list[Report]:
     """Run `jobs` (each visits in the browser it is given) `WORKERS` at a time.
 
-    Each thread drives a browser of its own. Every report is printed as soon as it is done;
-    they are returned in the order of `jobs`.
+    Each job runs in a worker process with a browser of its own: Playwright's objects belong
+    to one thread, and its maintainers advise processes for running it in parallel (with a
+    thread each, a page sometimes stalled for a minute). Every report is printed as soon as it
+    is done; they are returned in the order of `jobs`.
     """
-    from playwright.sync_api import sync_playwright
-
-    todo = iter(enumerate(jobs))
-    reports: dict[int, Report] = {}
-    lock = threading.Lock()
-
-    def work() -> None:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            while True:
-                with lock:
-                    index, job = next(todo, (-1, None))
-                if job is None:
-                    break
-                report = job(browser)
-                with lock:
-                    reports[index] = report
-                    print_report(report)
-            browser.close()
-
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for future in [pool.submit(work) for _ in range(WORKERS)]:
-            future.result()
+    spawn = multiprocessing.get_context("spawn")
+    start = partial(start_browser, chromium)
+    with ProcessPoolExecutor(WORKERS, mp_context=spawn, initializer=start) as pool:
+        futures = {pool.submit(run_job, job): index for index, job in enumerate(jobs)}
+        reports = {}
+        for future in as_completed(futures):
+            reports[futures[future]] = future.result()
+            print_report(reports[futures[future]])
     return [reports[index] for index in sorted(reports)]
 
 
