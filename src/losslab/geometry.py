@@ -94,12 +94,14 @@ def _value(loss: Loss, point: FloatArray, name: str) -> float:
     return real_number(loss(point), name)
 
 
-def _values(loss: Loss | Losses, points: list[FloatArray], name: str) -> FloatArray:
-    """The losses at `points` from one call of a vectorized `loss`: one real number per row."""
-    values, _ = as_real(loss(np.stack(points)), f"the result of {name}")
+def _values(loss: Loss | Losses, points: list[FloatArray], vectorized: bool) -> FloatArray:
+    """The loss at each of `points`: one call per point, or one call on them all as rows."""
+    if not vectorized:
+        return np.array([_value(cast(Loss, loss), point, "loss") for point in points])
+    values, _ = as_real(loss(np.stack(points)), "the result of loss")
     if values.shape != (len(points),):
         raise ValueError(
-            f"{name} is vectorized: it must return one value per row, shape ({len(points)},); "
+            f"loss is vectorized: it must return one value per row, shape ({len(points)},); "
             f"got {values.shape}"
         )
     return values
@@ -398,9 +400,7 @@ def line_slice(
         _mix((1 - t, a), (t, b), name=f"the point at t = {t}")
         for t in finite_values(ts, "ts", ndim=1)
     ]
-    if vectorized:
-        return _values(loss, points, "loss")
-    return np.array([_value(cast(Loss, loss), point, "loss") for point in points])
+    return _values(loss, points, vectorized)
 
 
 def filter_normalized_direction(params: Params, rng: np.random.Generator) -> Params:
@@ -508,8 +508,4 @@ def plane_slice(
         for a in a_values
         for b in b_values
     ]
-    if vectorized:
-        values = _values(loss, points, "loss")
-    else:
-        values = np.array([_value(cast(Loss, loss), point, "loss") for point in points])
-    return values.reshape(a_values.size, b_values.size)
+    return _values(loss, points, vectorized).reshape(a_values.size, b_values.size)
