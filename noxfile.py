@@ -25,7 +25,8 @@ nox.options.reuse_existing_virtualenvs = True
 
 ROOT = pathlib.Path(__file__).parent
 DOCS = ROOT / "docs"
-HTML = DOCS / "_build" / "html"
+BUILD = DOCS / "_build"
+HTML = BUILD / "html"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -43,8 +44,11 @@ def install(session: nox.Session, *groups: str) -> None:
     )
 
 
-def build_docs(session: nox.Session) -> None:
-    session.run("sphinx-build", *STRICT_FLAGS, str(DOCS), str(HTML), *session.posargs)
+def build_docs(session: nox.Session, *arguments: str) -> None:
+    """Build both editions strictly (tools/build_book.py), then check that they agree."""
+    session.run("python", str(ROOT / "tools" / "build_book.py"), *arguments)
+    if "--language" not in arguments:
+        session.run("python", str(ROOT / "tests" / "build" / "check_editions.py"), str(HTML))
 
 
 @nox.session
@@ -68,10 +72,51 @@ def package(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the book strictly (any warning or failing cell fails); print where it is."""
+    """Build both editions of the book strictly (any warning or failing cell fails).
+
+    The English edition is at docs/_build/html, the Chinese one at docs/_build/html/zh_CN; a
+    check then requires the same pages and the same glued numbers in both. ``nox -s docs --
+    --language en`` (or ``zh_CN``) builds one edition, for authors; further arguments after
+    ``--`` go to sphinx-build.
+    """
     install(session, "docs")
-    build_docs(session)
-    session.log(f"The site is at {HTML / 'index.html'}")
+    build_docs(session, *session.posargs)
+    session.log(f"The site is at {HTML / 'index.html'}, the Chinese edition at {HTML / 'zh_CN'}")
+
+
+@nox.session
+def translations(session: nox.Session) -> None:
+    """Refresh the Chinese edition's message catalogs from the English sources, for a translator.
+
+    Extracts every message of the book (``docs/_build/gettext``) and merges it into
+    ``docs/locales/zh_CN/LC_MESSAGES``: a new paragraph arrives untranslated, a changed one
+    fuzzy, a removed one disappears. The Chinese build fails until each is translated.
+    """
+    install(session, "docs")
+    pot = BUILD / "gettext"
+    session.run(
+        "sphinx-build",
+        "-q",
+        "-b",
+        "gettext",
+        "-d",
+        str(BUILD / "doctrees" / "gettext"),
+        str(DOCS),
+        str(pot),
+    )
+    session.run(
+        "sphinx-intl",
+        "update",
+        "--pot-dir",
+        str(pot),
+        "--locale-dir",
+        str(DOCS / "locales"),
+        "--language",
+        "zh_CN",
+        "--line-width",
+        "0",
+        "--no-obsolete",
+    )
 
 
 @nox.session(name="docs-live")
@@ -131,8 +176,9 @@ def site(session: nox.Session) -> None:
 def proof(session: nox.Session) -> None:
     """Prove the build reproducible, network-free, and correct after an interruption.
 
-    Builds the book from clean twice without network access and requires identical bytes; then
-    kills a build mid-execution and requires the next build to succeed with the same site.
+    Builds the book, both editions, from clean twice without network access and requires
+    identical bytes; then kills a build mid-execution and requires the next build to succeed
+    with the same site.
 
     ``nox -s proof -- --online`` skips the network namespace (it needs ``unshare`` and ``ip``,
     and root or unprivileged user namespaces).
@@ -146,7 +192,6 @@ def proof(session: nox.Session) -> None:
     session.run(
         "python",
         str(ROOT / "tests" / "build" / "prove_build.py"),
-        str(DOCS),
         str(work),
         *([] if online else ["--offline"]),
     )

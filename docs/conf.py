@@ -29,6 +29,7 @@ extensions = [
     "cache_key",  # prunes the execution caches of earlier states of src/ when a build starts
     "claims_index",  # the claims index table, generated from reference/claims.toml
     "accessible_citations",  # bibliography entries a screen reader can list
+    "editions",  # the Chinese edition: glue and figures in translations, the language switch
 ]
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
 nitpicky = True
@@ -56,9 +57,8 @@ nitpick_ignore_regex = [("py:class", r'\{?"\w+"\}?')]
 
 # LOSSLAB_BUILD_DIR moves the cache, so that a build can start from clean without touching the
 # usual one (the build proof in tests/build/prove_build.py builds several times side by side).
-_CACHES = (
-    pathlib.Path(os.environ.get("LOSSLAB_BUILD_DIR", ROOT / "docs" / "_build")) / "jupyter_cache"
-)
+losslab_build_dir = os.environ.get("LOSSLAB_BUILD_DIR", str(ROOT / "docs" / "_build"))
+_CACHES = pathlib.Path(losslab_build_dir) / "jupyter_cache"
 
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(_CACHES / source_hash(ROOT / "src" / "losslab"))
@@ -67,8 +67,21 @@ nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
 
+# The message catalogs (docs/locales/zh_CN/LC_MESSAGES) list images' alt text too: the
+# gettext builder keeps the pictures of cell outputs, which it would otherwise drop.
+nb_mime_priority_overrides = [("gettext", "image/png", 10), ("gettext", "text/plain", 20)]
+
 myst_enable_extensions = ["amsmath", "colon_fence", "dollarmath", "deflist"]
 myst_heading_anchors = 3
+
+# --- editions: English, and Chinese from the catalogs (see _ext/editions.py) ---------------------
+
+# `sphinx-build -D language=zh_CN` builds the Chinese edition; `nox -s docs` builds both.
+language = "en"
+locale_dirs = ["locales"]
+gettext_compact = False  # one catalog per page
+gettext_location = False  # no line numbers in the catalogs: moving a paragraph changes nothing
+gettext_auto_build = True
 
 # --- API -----------------------------------------------------------------------------------------
 
@@ -89,6 +102,7 @@ bibtex_reference_style = "author_year"
 html_theme = "sphinx_book_theme"
 html_title = "losslab"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
 html_css_files = ["losslab.css"]
 html_theme_options = {
     "repository_url": "",
@@ -98,6 +112,8 @@ html_theme_options = {
     # pydata-sphinx-theme 0.20 adds a header bar holding a second search field unless this is
     # set; the sidebar's search field is the one the book theme places.
     "navbar_persistent": [],
+    # The link to the same page in the other edition, before the theme's buttons.
+    "article_header_end": ["language-switch", "article-header-buttons"],
 }
 # A first visit (nothing in localStorage) otherwise makes the theme log an "invalid theme mode"
 # console error on every page.

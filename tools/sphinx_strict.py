@@ -2,15 +2,49 @@
 
 ``-W`` turns every warning into an error, ``-n`` (nitpicky) warns about every reference that does
 not resolve, and ``--keep-going`` reports all of them before failing instead of the first only.
+
+The book has two editions, English and Chinese, built from the same sources into one site: the
+English one at ``<build>/html``, the Chinese one at ``<build>/html/zh_CN``. Both execute their
+notebooks through the one cache under ``<build>/jupyter_cache`` (``LOSSLAB_BUILD_DIR`` names
+``<build>``; by default ``docs/_build``), so the second edition executes nothing.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 STRICT_FLAGS = ("-W", "-n", "--keep-going", "-b", "html")
+
+#: The editions, English first: it is the one the other's catalogs translate.
+EDITIONS = ("en", "zh_CN")
+
+
+def edition_html(build: Path, language: str) -> Path:
+    """Where the `language` edition's site goes in the build folder `build`."""
+    return build / "html" if language == "en" else build / "html" / language
+
+
+def edition_arguments(docs: Path, build: Path, language: str) -> list[str]:
+    """The arguments of Sphinx for a strict build of the `language` edition of `docs`."""
+    if language not in EDITIONS:
+        raise ValueError(f"no edition {language!r}: the editions are {', '.join(EDITIONS)}")
+    return [
+        *STRICT_FLAGS,
+        "-D",
+        f"language={language}",
+        "-d",
+        str(build / "doctrees" / language),
+        str(docs),
+        str(edition_html(build, language)),
+    ]
 
 
 def sphinx_command(*arguments: str) -> list[str]:
     """The command of a strict HTML build with this Python's Sphinx, then `arguments`."""
     return [sys.executable, "-m", "sphinx", *STRICT_FLAGS, *arguments]
+
+
+def edition_command(docs: Path, build: Path, language: str, *options: str) -> list[str]:
+    """The command that builds the `language` edition strictly, with this Python's Sphinx."""
+    return [sys.executable, "-m", "sphinx", *options, *edition_arguments(docs, build, language)]

@@ -1,11 +1,11 @@
 """Prove the build: reproducible, network-free, and correct after an interruption.
 
-Usage: ``python tests/build/prove_build.py DOCS WORK [--offline]``
+Usage: ``python tests/build/prove_build.py WORK [--offline]``
 
-1. Build the book twice from clean (each with its own empty execution cache), and require the
-   two sites to be byte-identical: every HTML page, figure, script and stylesheet. The one
-   exception is the measured part of the execution-status page (when each chapter ran and how
-   long it took), which is masked before comparing.
+1. Build the book, both editions, twice from clean (each time with its own empty execution
+   cache), and require the two sites to be byte-identical: every HTML page, figure, script and
+   stylesheet of both editions. The one exception is the measured part of the execution-status
+   pages (when each chapter ran and how long it took), which is masked before comparing.
 2. Start a third clean build, kill it while a chapter is executing, then build again into the
    same place; the second attempt must succeed and produce the same site as the first builds.
 
@@ -28,7 +28,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-from sphinx_strict import sphinx_command
+from sphinx_strict import EDITIONS
+
+BUILD_BOOK = Path(__file__).resolve().parents[2] / "tools" / "build_book.py"
 
 # The measured cells of reference/status.html: a timestamp and a duration per chapter.
 MEASURED = re.compile(r"<td><p>\d{4}-\d\d-\d\d \d\d:\d\d</p></td>|<td><p>\d+\.\d+</p></td>")
@@ -48,18 +50,18 @@ def check_isolated(wrap) -> None:
     print("offline: pypi.org is unreachable from the build's namespace")
 
 
-def sphinx(docs: Path, place: Path, *flags: str) -> tuple[dict[str, str], list[str]]:
-    """The environment and command of a build into `place`, with its own execution cache."""
+def sphinx(place: Path, *flags: str) -> tuple[dict[str, str], list[str]]:
+    """The environment and command of a build of both editions into `place`, with its own
+    execution cache."""
     env = {**os.environ, "LOSSLAB_BUILD_DIR": str(place)}
-    command = sphinx_command(*flags, "-d", str(place / "doctrees"), str(docs), str(place / "html"))
-    return env, command
+    return env, [sys.executable, str(BUILD_BOOK), "--build", str(place), *flags]
 
 
-def build(docs: Path, place: Path, wrap, *, clean: bool) -> float:
+def build(place: Path, wrap, *, clean: bool) -> float:
     if clean and place.exists():
         shutil.rmtree(place)
     place.mkdir(parents=True, exist_ok=True)
-    env, command = sphinx(docs, place, "-q")
+    env, command = sphinx(place, "-q")
     start = time.perf_counter()
     subprocess.run(wrap(command), env=env, check=True)
     return time.perf_counter() - start
@@ -71,7 +73,7 @@ def digest(html: Path) -> dict[str, str]:
     for path in sorted(p for p in html.rglob("*") if p.is_file()):
         data = path.read_bytes()
         name = path.relative_to(html).as_posix()
-        if name == "reference/status.html":
+        if name.removeprefix("zh_CN/") == "reference/status.html":
             data = MEASURED.sub("<td><p>measured</p></td>", data.decode("utf-8")).encode("utf-8")
         result[name] = hashlib.sha256(data).hexdigest()
     return result
@@ -82,15 +84,16 @@ def compare(first: dict[str, str], second: dict[str, str], what: str) -> None:
     if differ:
         sys.exit(f"{what}: {len(differ)} files differ: {differ[:10]}")
     images = sum(n.endswith((".png", ".svg", ".jpg")) for n in first)
-    print(f"{what}: {len(first)} files identical, {images} images among them")
+    editions = ", ".join(EDITIONS)
+    print(f"{what}: {len(first)} files identical ({editions}), {images} images among them")
 
 
-def interrupted(docs: Path, place: Path, wrap) -> None:
+def interrupted(place: Path, wrap) -> None:
     """Kill a clean build once a chapter is executing, then build again in the same place."""
     if place.exists():
         shutil.rmtree(place)
     place.mkdir(parents=True)
-    env, command = sphinx(docs, place)
+    env, command = sphinx(place)
     process = subprocess.Popen(
         wrap(command),
         env=env,
@@ -118,7 +121,6 @@ def interrupted(docs: Path, place: Path, wrap) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("docs", type=Path)
     parser.add_argument("work", type=Path)
     parser.add_argument("--offline", action="store_true")
     args = parser.parse_args()
@@ -126,13 +128,13 @@ def main() -> None:
     if args.offline:
         check_isolated(wrap)
 
-    seconds = [build(args.docs, args.work / name, wrap, clean=True) for name in ("a", "b")]
+    seconds = [build(args.work / name, wrap, clean=True) for name in ("a", "b")]
     print(f"two clean builds: {seconds[0]:.1f} s and {seconds[1]:.1f} s")
     reference = digest(args.work / "a" / "html")
     compare(reference, digest(args.work / "b" / "html"), "two clean builds")
 
-    interrupted(args.docs, args.work / "c", wrap)
-    resumed = build(args.docs, args.work / "c", wrap, clean=False)
+    interrupted(args.work / "c", wrap)
+    resumed = build(args.work / "c", wrap, clean=False)
     print(f"the build after the interruption: {resumed:.1f} s")
     compare(reference, digest(args.work / "c" / "html"), "after an interrupted build")
 

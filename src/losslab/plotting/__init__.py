@@ -10,6 +10,7 @@ all in one shared style; import them from here. Needs matplotlib: ``pip install 
 """
 
 from losslab.plotting import _style
+from losslab.plotting._style import show_languages
 from losslab.plotting.cost_selection import (
     plot_cost_surfaces,
     plot_gradient_sizes,
@@ -36,6 +37,7 @@ from losslab.plotting.numerics import plot_numerics_accuracy, plot_poisson_accur
 
 __all__ = [
     "COLORS",
+    "LANGUAGES",
     "plot_convex_baselines",
     "plot_cost_families",
     "plot_cost_surfaces",
@@ -54,9 +56,13 @@ __all__ = [
     "plot_variance_collapse",
     "plot_width_runs",
     "plot_xor_runs",
+    "show_languages",
 ]
 
 # An assignment rather than an import, so that the API reference finds the comment below.
 #: Colours by role, the same in every figure. Red is what fails, orange what most libraries do,
 #: blue what losslab does.
 COLORS = _style.COLORS
+
+#: The languages a figure can be drawn in, ``"en"`` and ``"zh_CN"`` (the Chinese edition).
+LANGUAGES = _style.LANGUAGES

@@ -1,0 +1,204 @@
+"""The Chinese edition's message catalogs: what a complete, faithful catalog is, and a report.
+
+    python tools/translations.py check [PO ...]    # every problem of the catalogs, exit 1 if any
+    python tools/translations.py prefill [PO ...]  # translate messages with no words as themselves
+    python tools/translations.py stats [PO ...]    # translated / total per catalog
+    python tools/translations.py hash-source DIR   # rewrite SOURCE_WINDOWS from the source's text
+
+Without arguments, every catalog under ``docs/locales/zh_CN/LC_MESSAGES``. A translation must
+keep its message's markup: the same glued numbers with the same formats, the same math, code,
+references, citations and links, and as many glossary-term links (whose text is translated). The
+tests (``tests/test_translations.py``) hold the catalogs to this; ``nox -s translations``
+refreshes them from the English sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGS = ROOT / "docs" / "locales" / "zh_CN" / "LC_MESSAGES"
+# The hashes of every run of WINDOW Chinese characters of the source handbook's text, so that a
+# test can tell that no catalog copies the source without the repository holding its text.
+SOURCE_WINDOWS = ROOT / "tests" / "data" / "source-windows.txt"
+WINDOW = 14
+
+# Markup kept verbatim: glue roles (key and format), references, citations, documents, API
+# roles, inline code, display and inline math, Markdown link targets and images.
+_ROLE = re.compile(r"\{(?P<role>[\w:.-]+)\}`(?P<body>[^`]*)`")
+_CODE = re.compile(r"``[^`]+``|`[^`]+`")
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$|:math:`[^`]*`", re.DOTALL)
+_LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Roles whose text is prose, translated; only their number must match.
+_PROSE_ROLES = {"term"}
+
+
+def markup(text: str) -> Counter[str]:
+    """The markup of a message that its translation must keep, as a multiset."""
+    kept: Counter[str] = Counter()
+    rest = text
+    for match in _ROLE.finditer(text):
+        role, body = match["role"], match["body"]
+        if role in _PROSE_ROLES:
+            kept[f"{{{role}}}"] += 1
+        elif role == "math":
+            kept[match.group(0)] += 1
+        else:
+            target = re.search(r"<([^>]*)>$", body)
+            kept[f"{{{role}}}`{target[1] if target else body}`"] += 1
+    rest = _ROLE.sub(" ", rest)
+    for pattern in (_MATH, _CODE):
+        kept.update(match.group(0) for match in pattern.finditer(rest))
+        rest = pattern.sub(" ", rest)
+    kept.update(f"]({match['target']})" for match in _LINK.finditer(text))
+    return kept
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` outside its markup: what a translator has to translate."""
+    rest = _ROLE.sub(" ", text)
+    for pattern in (_MATH, _CODE):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"https?://\S+", " ", rest)
+    return _WORD.findall(rest)
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` has prose outside its markup."""
+    return bool(words(text))
+
+
+def windows(text: str, size: int = WINDOW) -> set[str]:
+    """The hashes of every run of `size` consecutive CJK characters in `text`.
+
+    CJK characters are the ideographs and the full-width punctuation between them (，。：…); a
+    run is broken by anything else, such as a Latin letter, a digit or a space. A hash is the
+    first 16 hex digits of the SHA-256 of the run's UTF-8.
+    """
+    found = set()
+    for run in re.findall(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+", text):
+        for start in range(len(run) - size + 1):
+            window = run[start : start + size].encode("utf-8")
+            found.add(hashlib.sha256(window).hexdigest()[:16])
+    return found
+
+
+def catalogs(paths: list[str] | None = None) -> list[Path]:
+    """The catalogs named by `paths`, or every catalog of the Chinese edition."""
+    return [Path(p) for p in paths] if paths else sorted(CATALOGS.rglob("*.po"))
+
+
+def read(path: Path) -> Catalog:
+    """The catalog at `path`."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale="zh_CN")
+
+
+def messages(catalog: Catalog) -> Iterator[Message]:
+    """The messages of `catalog`, its header left out."""
+    return (message for message in catalog if message.id)
+
+
+def problems(message: Message, english: frozenset[str] = frozenset()) -> list[str]:
+    """What is wrong with the translation of `message`; empty when nothing is.
+
+    A message may stay in English when it is one word (a name such as losslab) or one of
+    `english`, the glossary's English terms, which the Chinese edition lists beside the Chinese.
+    """
+    source, target = str(message.id), str(message.string or "")
+    if not target.strip():
+        return ["untranslated"]
+    found = []
+    if message.fuzzy:
+        found.append("fuzzy: its English changed since it was translated")
+    lost, added = markup(source) - markup(target), markup(target) - markup(source)
+    if lost or added:
+        found.append(f"markup differs: missing {sorted(lost)}, added {sorted(added)}")
+    named = len(words(source)) <= 1 or source in english
+    if target == source and not named and not _CJK.search(source):
+        found.append("left in English")
+    return found
+
+
+def write(catalog: Catalog, path: Path) -> None:
+    """Write `catalog` to `path` as ``nox -s translations`` does: no line wrapping."""
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=0, omit_header=False)
+
+
+def glossary_terms(glossary: Path = ROOT / "docs" / "reference" / "glossary.md") -> frozenset[str]:
+    """The English terms of the glossary: each an unindented line followed by its Chinese."""
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line
+        for line, after in itertools.pairwise(lines)
+        if line and not line[0].isspace() and _WORD.search(line) and _CJK.search(after[:12])
+    )
+
+
+def _check(paths: list[Path]) -> int:
+    count = 0
+    english = glossary_terms()
+    for path in paths:
+        for message in messages(read(path)):
+            for problem in problems(message, english):
+                count += 1
+                print(f"{path.relative_to(ROOT)}: {problem}: {str(message.id)[:100]!r}")
+    print(f"{count} problems in {len(paths)} catalogs")
+    return 1 if count else 0
+
+
+def _prefill(paths: list[Path]) -> int:
+    for path in paths:
+        catalog = read(path)
+        filled = 0
+        for message in messages(catalog):
+            if not message.string and not has_words(str(message.id)):
+                message.string = message.id
+                filled += 1
+        write(catalog, path)
+        print(f"{path.relative_to(ROOT)}: {filled} messages without words copied")
+    return 0
+
+
+def _stats(paths: list[Path]) -> int:
+    for path in paths:
+        catalog = list(messages(read(path)))
+        done = sum(1 for m in catalog if m.string and not m.fuzzy)
+        print(f"{path.relative_to(ROOT)}: {done}/{len(catalog)}")
+    return 0
+
+
+def _hash_source(folder: Path) -> int:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.txt")))
+    hashes = sorted(windows(text))
+    SOURCE_WINDOWS.parent.mkdir(parents=True, exist_ok=True)
+    SOURCE_WINDOWS.write_text("".join(f"{h}\n" for h in hashes), encoding="ascii")
+    print(f"{len(hashes)} windows of {WINDOW} characters hashed into {SOURCE_WINDOWS}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Run the command of `argv` (see the module's docstring); return the exit status."""
+    if argv[:1] == ["hash-source"] and len(argv) == 2:
+        return _hash_source(Path(argv[1]))
+    commands = {"check": _check, "prefill": _prefill, "stats": _stats}
+    if not argv or argv[0] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return commands[argv[0]](catalogs(argv[1:]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
