@@ -6,7 +6,7 @@ import glob
 import io
 import logging
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -20,7 +20,6 @@ except ImportError as error:
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 # Colours by role, the same in every figure; losslab.plotting documents the roles.
 COLORS = {"naive": "#d62728", "shifted": "#ff7f0e", "losslab": "#1f77b4"}
@@ -244,13 +243,14 @@ class _BookFigure(mpl.figure.Figure):
 
 def _figure(
     ncols: int, width: float = 10.0, height: float = 3.8, grid: bool = True
-) -> tuple[Figure, list[Axes]]:
+) -> tuple[_BookFigure, list[Axes]]:
     """A white figure with `ncols` panels side by side, each with a faint grid if `grid`."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(
+    made, axes = plt.subplots(
         1, ncols, figsize=(width, height), layout="constrained", FigureClass=_BookFigure
     )
+    fig = cast(_BookFigure, made)
     fig.set_facecolor("white")
     panels = list(np.atleast_1d(axes))
     if grid:
@@ -267,8 +267,6 @@ def _shades(count: int) -> list[str]:
 
 def _ulp_axis(ax: Axes) -> None:
     """Log-scale error axis with the floor (exact results) and cap (inf or nan) marked."""
-    from typing import cast
-
     fig = cast(_BookFigure, ax.figure)  # every figure of the book is made by _figure
     ax.set_yscale("log")
     ax.set_ylim(_FLOOR / 2, _CAP * 20)

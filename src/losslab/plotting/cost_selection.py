@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from losslab.plotting._style import COLORS, _figure
+from losslab.plotting._style import COLORS, _BookFigure, _figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
         MeanAndMedian,
         SaturatedStart,
     )
-    from losslab.plotting._style import _BookFigure
 
 # The Chinese of the costs' names, as the experiments spell them. A name missing here stays
 # English and is listed by the figure's untranslated().
@@ -46,8 +45,7 @@ def plot_gradient_sizes(sizes: GradientSizes, unit: ClippedUnit) -> Figure:
     >>> fig.axes[0].get_ylabel()
     '|d cost / d logit| (log scale)'
     """
-    figure, (left, right) = _figure(2, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.4)
     colors = {
         "negative log-likelihood": COLORS["losslab"],
         "squared error": COLORS["naive"],
@@ -104,8 +102,7 @@ def plot_saturated_start(run: SaturatedStart) -> Figure:
     >>> [ax.get_ylabel() for ax in fig.axes]
     ['loss, relative to its start', 'training accuracy']
     """
-    figure, (left, right) = _figure(2, height=3.2)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.2)
     nll_first = ("negative log-likelihood", "cross-entropy")
     for name, losses in run.losses.items():
         color = COLORS["losslab"] if name in nll_first else COLORS["naive"]
@@ -145,8 +142,7 @@ def plot_mean_and_median(result: MeanAndMedian) -> Figure:
     >>> fig.axes[0].get_xlabel()
     'constant prediction'
     """
-    figure, (left, right) = _figure(2, height=3.2)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.2)
     left.plot(result.grid, result.mse, color=COLORS["naive"], lw=1.8)
     mean = fig.say("sample mean", "样本均值")
     left.axvline(result.sample_mean, color="0.3", ls="--", lw=1, label=mean)
@@ -173,8 +169,7 @@ def plot_cost_surfaces(surfaces: CostSurfaces) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes[:2]]
     ['second-layer weight', 'second-layer weight']
     """
-    figure, axes = _figure(2, height=3.8, grid=False)
-    fig = cast("_BookFigure", figure)
+    fig, axes = _figure(2, height=3.8, grid=False)
     for ax, (name, cost) in zip(axes, surfaces.costs.items(), strict=True):
         shown = ax.contourf(surfaces.w2, surfaces.w1, cost, levels=20, cmap="viridis")
         flat = surfaces.flat(name).astype(float)

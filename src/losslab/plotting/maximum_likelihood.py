@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
         GaussianIsMSE,
         VarianceCollapse,
     )
-    from losslab.plotting._style import _BookFigure
 
 # The Chinese of the words in cost_families' results. A word missing here leaves its texts
 # English, and the figure's untranslated() lists them.
@@ -58,8 +57,7 @@ def plot_gaussian_is_mse(result: GaussianIsMSE) -> Figure:
     >>> [ax.get_ylabel() for ax in fig.axes]
     ['mean squared error', 'mean Gaussian NLL (log scale)']
     """
-    figure, (left, right) = _figure(2, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.4)
     slope = fig.say("slope of the model y = slope * x", "模型 y = slope * x 的斜率")
     left.plot(result.slopes, result.mse, color="0.2", lw=1.8)
     left.axvline(result.argmin_mse, color="0.5", ls=":", lw=1)
@@ -93,8 +91,7 @@ def plot_cost_families(families: list[CostFamily]) -> Figure:
     >>> len(fig.axes), fig.axes[0].get_ylabel()
     (5, 'cost  -log p(y | output)')
     """
-    figure, axes = _figure(len(families), width=12.0, height=2.9)
-    fig = cast("_BookFigure", figure)
+    fig, axes = _figure(len(families), width=12.0, height=2.9)
     ours, theirs = fig.say("losslab", "losslab"), fig.say("scipy.stats", "scipy.stats")
     words = _FAMILY_WORDS
     for ax, family in zip(axes, families, strict=True):
@@ -124,8 +121,7 @@ def plot_variance_collapse(result: VarianceCollapse) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['gradient-descent step', 'gradient-descent step']
     """
-    figure, (left, right) = _figure(2, height=3.2)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.2)
     step = fig.say("gradient-descent step", "梯度下降步数")
     steps = np.arange(result.costs.size)
     left.plot(steps, result.costs, color=COLORS["naive"], lw=1.8)
@@ -152,8 +148,7 @@ def plot_cross_entropy_fit(fit: CrossEntropyFit) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['gradient-descent step', 'outcome']
     """
-    figure, (left, right) = _figure(2, height=3.2)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.2)
     steps = np.arange(fit.cross_entropies.size)
     cross_entropy = fig.say(r"$H(\hat p, q)$", r"$H(\hat p, q)$")
     left.plot(steps, fit.cross_entropies, color=COLORS["losslab"], lw=1.8, label=cross_entropy)

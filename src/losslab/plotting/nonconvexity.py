@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
         WidthRuns,
         XorRuns,
     )
-    from losslab.plotting._style import _BookFigure
 
 # The Chinese of the plateaus' names in XOR_PLATEAUS. A name missing here stays English, and
 # the figure's untranslated() lists it.
@@ -45,8 +44,7 @@ def plot_permutation(probe: PermutationProbe) -> Figure:
     >>> fig.axes[0].get_xlabel()
     't (0: trained network, 1: hidden units swapped)'
     """
-    figure, (ax,) = _figure(1, width=6.0, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (ax,) = _figure(1, width=6.0, height=3.4)
     line = fig.say("loss on the line", "直线上的损失")
     ax.plot(probe.ts, probe.line, color=COLORS["losslab"], lw=1.8, label=line)
     ax.plot(
@@ -89,8 +87,7 @@ def plot_xor_runs(runs: XorRuns, scale: float = 1.0) -> Figure:
     # Imported when drawn, not with the module: importing the figures loads no experiment code.
     from losslab.experiments.nonconvexity import XOR_PLATEAUS, XOR_SOLVED
 
-    figure, (left, right) = _figure(2, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.4)
     k = int(np.argmin(np.abs(runs.scales - scale)))
     steps = np.arange(runs.losses.shape[0]) * runs.record
     left.plot(steps, runs.losses[:, k, :], color=COLORS["losslab"], lw=0.6, alpha=0.35)
@@ -135,8 +132,7 @@ def plot_dead_units(relu: ReluBias, dead: BornDead) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['gradient-descent step', 'number of hidden layers']
     """
-    figure, (left, right) = _figure(2, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.4)
     # Red for the bias that kills every unit, orange for one that kills some, grey for zero and
     # blue for a positive bias.
     palette = {-2: COLORS["naive"], -1: COLORS["shifted"], 0: "0.35", 1: COLORS["losslab"]}
@@ -200,8 +196,7 @@ def plot_landscape(result: Landscape) -> Figure:
     >>> [ax.get_xlabel() for ax in fig.axes[:3]]
     ['t (0: initialisation, 1: end of training)', 'alpha', 'alpha (beta = 0)']
     """
-    figure, (lines, plane, cuts) = _figure(3, width=12.0, height=3.6)
-    fig = cast("_BookFigure", figure)
+    fig, (lines, plane, cuts) = _figure(3, width=12.0, height=3.6)
     mean_cost = fig.say("mean cost (log scale)", "平均代价（对数坐标）")
     lines.plot(result.ts, result.lines.T, color=COLORS["losslab"], lw=0.8, alpha=0.6)
     lines.set_yscale("log")
@@ -273,8 +268,7 @@ def plot_convex_baselines(starts: ManyStarts, separable: SeparableGrowth) -> Fig
     >>> [ax.get_xlabel() for ax in fig.axes[:2]]
     ['gradient-descent step', 'gradient-descent step (log scale)']
     """
-    figure, (left, right) = _figure(2, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.4)
     steps = np.arange(starts.distances.shape[0])
     floor = np.finfo(np.float64).eps  # an exact hit would vanish from a log axis
     left.plot(
@@ -322,8 +316,7 @@ def plot_nonconvexity_sources(sources: NonconvexitySources, probe: PermutationPr
     >>> [ax.get_xlabel() for ax in fig.axes]
     ['t (two random weight vectors)', 't (w and -w)', 't (hidden units swapped)']
     """
-    figure, panels = _figure(3, width=12.0, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, panels = _figure(3, width=12.0, height=3.4)
     middle = (probe.ts >= 0) & (probe.ts <= 1)
     half_mse = fig.say("half mean squared error", "均方误差的一半")
     degree = sources.degree
@@ -380,8 +373,7 @@ def plot_width_runs(runs: WidthRuns) -> Figure:
     """
     from losslab.experiments.nonconvexity import SMALL_COST
 
-    figure, (left, right) = _figure(2, height=3.4)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2, height=3.4)
     positions = np.arange(runs.widths.size)
     widths = [fig.say(f"{w:g}", f"{w:g}") for w in runs.widths]
     hidden = fig.say("hidden units", "隐藏单元数")
@@ -436,8 +428,7 @@ def plot_init_scale(result: InitScale) -> Figure:
     """
     from losslab.experiments.nonconvexity import SMALL_COST
 
-    figure, (start, finals, curves) = _figure(3, width=12.0, height=3.6)
-    fig = cast("_BookFigure", figure)
+    fig, (start, finals, curves) = _figure(3, width=12.0, height=3.6)
     scale_label = fig.say(
         "weight scale (units of 1/sqrt(fan-in))", "权重尺度（以 1/sqrt(fan-in) 为单位）"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from losslab.experiments.numerics import AccuracySweep, MarginSweep, PoissonSweep
-    from losslab.plotting._style import _BookFigure
 
 
 def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Figure:
@@ -26,8 +25,7 @@ def plot_numerics_accuracy(accuracy: AccuracySweep, margins: MarginSweep) -> Fig
     ['logit x (each side: |x| from the smallest subnormal to the largest float)',
      'margin of the largest logit over the other']
     """
-    figure, (left, right) = _figure(2)
-    fig = cast("_BookFigure", figure)
+    fig, (left, right) = _figure(2)
 
     x = _signed_log(accuracy.x)
     # The naive points go on top: where they are exact, they hide the blue points rather than
@@ -98,8 +96,7 @@ def plot_poisson_accuracy(sweep: PoissonSweep) -> Figure:
     >>> fig.axes[0].get_xlabel()
     'count y (the log-rate at its optimum, log y)'
     """
-    figure, (ax,) = _figure(1, width=7.0)
-    fig = cast("_BookFigure", figure)
+    fig, (ax,) = _figure(1, width=7.0)
     # The labels are code, the same in every language, but for torch's formula.
     shown: list[tuple[str, str, str, dict[str, Any]]] = [
         ("naive sum", "exp(eta) - y eta + lgamma(y + 1)", "", {"color": COLORS["naive"]}),
