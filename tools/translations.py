@@ -33,45 +33,62 @@ SOURCE_WINDOWS = ROOT / "tests" / "data" / "source-windows.txt"
 WINDOW = 14
 
 # Markup kept verbatim: glue roles (key and format), references, citations, documents, API
-# roles, inline code, display and inline math, Markdown link targets and images.
-_ROLE = re.compile(r"\{(?P<role>[\w:.-]+)\}`(?P<body>[^`]*)`")
+# roles (MyST ``{role}`...``` and reStructuredText ``:role:`...```), inline code, display and
+# inline math, Markdown link targets.
+_RST_ROLE = re.compile(r"(?<![A-Za-z0-9`]):(?P<role>[\w.-]+(?::[\w.-]+)*):`(?P<body>[^`]*)`")
+# A MyST role: not the superscript or subscript of TeX (e^{x}), nor inside a word.
+_ROLE = re.compile(r"(?<![A-Za-z0-9^_\\])\{(?P<role>[\w:.-]+)\}`(?P<body>[^`]*)`")
 _CODE = re.compile(r"``[^`]+``|`[^`]+`")
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$|:math:`[^`]*`", re.DOTALL)
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
 _LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# What reads as words without being prose: TeX commands and their text arguments (a message may
+# be a whole display equation), dotted names such as numpy.ndarray.
+_NOT_PROSE = re.compile(
+    r"\\(?:text|mathrm|operatorname|mathbf|boldsymbol)\{[^}]*\}|\\[A-Za-z]+|\b\w+(?:\.\w+)+\b"
+)
 # Roles whose text is prose, translated; only their number must match.
 _PROSE_ROLES = {"term"}
+
+
+def _role(role: str, body: str) -> str:
+    """How a role is kept: math whole, prose roles by name, others by role and target."""
+    if role in _PROSE_ROLES:
+        return f"{{{role}}}"
+    if role == "math":
+        return f"$`{body}`"
+    target = re.search(r"<([^>]*)>$", body)
+    return f"{{{role}}}`{target[1] if target else body}`"
+
+
+def _strip(text: str, kept: Counter[str] | None = None) -> str:
+    """`text` without its markup, which goes to `kept` if given."""
+    rest = text
+    for pattern in (_RST_ROLE, _ROLE):
+        for match in pattern.finditer(rest):
+            if kept is not None:
+                kept[_role(match["role"], match["body"])] += 1
+        rest = pattern.sub(" ", rest)
+    for pattern in (_MATH, _CODE):
+        if kept is not None:
+            kept.update(match.group(0) for match in pattern.finditer(rest))
+        rest = pattern.sub(" ", rest)
+    return rest
 
 
 def markup(text: str) -> Counter[str]:
     """The markup of a message that its translation must keep, as a multiset."""
     kept: Counter[str] = Counter()
-    rest = text
-    for match in _ROLE.finditer(text):
-        role, body = match["role"], match["body"]
-        if role in _PROSE_ROLES:
-            kept[f"{{{role}}}"] += 1
-        elif role == "math":
-            kept[match.group(0)] += 1
-        else:
-            target = re.search(r"<([^>]*)>$", body)
-            kept[f"{{{role}}}`{target[1] if target else body}`"] += 1
-    rest = _ROLE.sub(" ", rest)
-    for pattern in (_MATH, _CODE):
-        kept.update(match.group(0) for match in pattern.finditer(rest))
-        rest = pattern.sub(" ", rest)
+    _strip(text, kept)
     kept.update(f"]({match['target']})" for match in _LINK.finditer(text))
     return kept
 
 
 def words(text: str) -> list[str]:
     """The words of `text` outside its markup: what a translator has to translate."""
-    rest = _ROLE.sub(" ", text)
-    for pattern in (_MATH, _CODE):
-        rest = pattern.sub(" ", rest)
-    rest = re.sub(r"https?://\S+", " ", rest)
-    return _WORD.findall(rest)
+    rest = re.sub(r"https?://\S+", " ", _strip(text))
+    return _WORD.findall(_NOT_PROSE.sub(" ", rest))
 
 
 def has_words(text: str) -> bool:
@@ -96,7 +113,7 @@ def windows(text: str, size: int = WINDOW) -> set[str]:
 
 def catalogs(paths: list[str] | None = None) -> list[Path]:
     """The catalogs named by `paths`, or every catalog of the Chinese edition."""
-    return [Path(p) for p in paths] if paths else sorted(CATALOGS.rglob("*.po"))
+    return [Path(p).resolve() for p in paths] if paths else sorted(CATALOGS.rglob("*.po"))
 
 
 def read(path: Path) -> Catalog:
@@ -147,6 +164,11 @@ def glossary_terms(glossary: Path = ROOT / "docs" / "reference" / "glossary.md")
     )
 
 
+def _shown(path: Path) -> str:
+    """`path` relative to the repository when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def _check(paths: list[Path]) -> int:
     count = 0
     english = glossary_terms()
@@ -154,7 +176,7 @@ def _check(paths: list[Path]) -> int:
         for message in messages(read(path)):
             for problem in problems(message, english):
                 count += 1
-                print(f"{path.relative_to(ROOT)}: {problem}: {str(message.id)[:100]!r}")
+                print(f"{_shown(path)}: {problem}: {str(message.id)[:100]!r}")
     print(f"{count} problems in {len(paths)} catalogs")
     return 1 if count else 0
 
@@ -168,7 +190,7 @@ def _prefill(paths: list[Path]) -> int:
                 message.string = message.id
                 filled += 1
         write(catalog, path)
-        print(f"{path.relative_to(ROOT)}: {filled} messages without words copied")
+        print(f"{_shown(path)}: {filled} messages without words copied")
     return 0
 
 
@@ -176,7 +198,7 @@ def _stats(paths: list[Path]) -> int:
     for path in paths:
         catalog = list(messages(read(path)))
         done = sum(1 for m in catalog if m.string and not m.fuzzy)
-        print(f"{path.relative_to(ROOT)}: {done}/{len(catalog)}")
+        print(f"{_shown(path)}: {done}/{len(catalog)}")
     return 0
 
 
