@@ -2,7 +2,7 @@
 
 Public means listed in a module's ``__all__``. Each such function and class, and each public
 method and property, needs a numpydoc "Examples" section with at least one doctest;
-docs/reference/api.md must document the object and, in the same section, link to a chapter that
+docs/reference/api.rst must document the object and, in the same section, link to a chapter that
 explains it. Every field of a public dataclass must be described.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 import losslab
 
-API = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "api.md").read_text(
+API = (Path(__file__).resolve().parents[1] / "docs" / "reference" / "api.rst").read_text(
     encoding="utf-8"
 )
 
@@ -74,7 +74,8 @@ def test_public_functions_have_doctest_examples(module, name, obj):
 
 
 def _sections():
-    return re.split(r"^## ", API, flags=re.M)[1:]
+    # Sections are titles underlined with "-" (the page's title is underlined with "=").
+    return re.split(r"^.+\n-+$", API, flags=re.M)[1:]
 
 
 def _documented(module, name):
@@ -101,8 +102,8 @@ def test_public_objects_are_in_the_api_reference_next_to_a_chapter_link(module, 
     # A function re-exported by the package may be documented under its shorter name.
     places = [module, home] + (["losslab"] if getattr(losslab, name, None) is obj else [])
     section = next(filter(None, (_documented(place, name) for place in places)), None)
-    assert section is not None, f"{module}.{name} is not in docs/reference/api.md"
-    assert "{ref}`chapter-" in section, f"the API section for {module}.{name} links no chapter"
+    assert section is not None, f"{module}.{name} is not in docs/reference/api.rst"
+    assert ":ref:`chapter-" in section, f"the API section for {module}.{name} links no chapter"
 
 
 DATACLASSES = [(m, n, o) for m, n, o in PUBLIC if dataclasses.is_dataclass(o)]

@@ -133,3 +133,17 @@ def test_problems_finds_what_a_translation_lost(
     assert (problem is None and not found) or any(f.startswith(str(problem)) for f in found)
     fuzzy = translations.problems(Message(source, target or "某", flags=["fuzzy"]))
     assert any(f.startswith("fuzzy") for f in fuzzy)
+
+
+@pytest.mark.parametrize(
+    ("target", "undone"),
+    [
+        ("见``x``处。", ["``x``"]),  # a Chinese character on either side
+        ("见 ``x``（注）。", ["``x``"]),  # an opening parenthesis after a literal
+        ("见 ``x`` 处，以及 :func:`f`。", []),
+        ("（:class:`A`）与 *强调*，", []),  # punctuation may surround markup
+    ],
+)
+def test_restructuredtext_markup_needs_room_around_it(target: str, undone: list[str]) -> None:
+    assert translations.touching(target) == undone
+    assert translations.touching(translations.spaced(target)) == []

@@ -3,6 +3,7 @@
     python tools/translations.py check [PO ...]    # every problem of the catalogs, exit 1 if any
     python tools/translations.py prefill [PO ...]  # translate messages with no words as themselves
     python tools/translations.py stats [PO ...]    # translated / total per catalog
+    python tools/translations.py space PO ...      # space reStructuredText markup from Chinese
     python tools/translations.py hash-source DIR   # rewrite SOURCE_WINDOWS from the source's text
 
 Without arguments, every catalog under ``docs/locales/zh_CN/LC_MESSAGES``. A translation must
@@ -18,6 +19,7 @@ import hashlib
 import itertools
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,8 +48,22 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # What reads as words without being prose: TeX commands and their text arguments (a message may
 # be a whole display equation), dotted names such as numpy.ndarray.
 _NOT_PROSE = re.compile(
-    r"\\(?:text|mathrm|operatorname|mathbf|boldsymbol)\{[^}]*\}|\\[A-Za-z]+|\b\w+(?:\.\w+)+\b"
+    r"\\(?:begin|end)\{[^}]*\}"
+    r"|\\(?:text|mathrm|operatorname|mathbf|boldsymbol)\{[^}]*\}"
+    r"|\\[A-Za-z]+"
+    r"|\b\w+(?:\.\w+)+\b"
 )
+# Inline markup of reStructuredText (the API's docstrings), recognised only where it does not
+# touch a letter: a Chinese character right before or after it leaves it as plain text.
+_RST_INLINE = re.compile(
+    r":[\w.-]+(?::[\w.-]+)*:`[^`]*`|``[^`]+``|`[^`]+`_{0,2}|\*\*[^*]+\*\*|\*[^*\s][^*]*\*"
+)
+# Unicode categories of punctuation that may stand before and after inline markup.
+_OPENING = {"Pd", "Po", "Ps", "Pi", "Pf"}
+_CLOSING = {"Pd", "Po", "Pe", "Pi", "Pf"}
+_category = unicodedata.category
+# A numpydoc type, such as "tuple of int" or "float or None": names, the same in every language.
+_TYPE = re.compile(r"[\w.]+(?: (?:of|or) [\w.]+)*")
 # Roles whose text is prose, translated; only their number must match.
 _PROSE_ROLES = {"term"}
 
@@ -127,11 +143,52 @@ def messages(catalog: Catalog) -> Iterator[Message]:
     return (message for message in catalog if message.id)
 
 
-def problems(message: Message, english: frozenset[str] = frozenset()) -> list[str]:
+def _may_precede(char: str) -> bool:
+    """Whether reStructuredText inline markup may start right after `char` (docutils' rule)."""
+    return not char or char.isspace() or char in "'\"([{<-/:" or _category(char) in _OPENING
+
+
+def _may_follow(char: str) -> bool:
+    """Whether reStructuredText inline markup may end right before `char` (docutils' rule)."""
+    return not char or char.isspace() or char in "'\")]}>-/:.,;!?\\" or _category(char) in _CLOSING
+
+
+def touching(text: str) -> list[str]:
+    """The reStructuredText markup of `text` that its neighbours keep from being markup.
+
+    Docutils recognises inline markup only between whitespace or punctuation, and not every
+    kind: a Chinese character or an opening full-width parenthesis right after a literal
+    leaves it as plain text.
+    """
+    return [
+        match.group(0)
+        for match in _RST_INLINE.finditer(text)
+        if not _may_precede(text[match.start() - 1 : match.start()])
+        or not _may_follow(text[match.end() : match.end() + 1])
+    ]
+
+
+def spaced(text: str) -> str:
+    """`text` with a space wherever a neighbour would undo its reStructuredText markup."""
+
+    def space(match: re.Match[str]) -> str:
+        before = "" if _may_precede(text[match.start() - 1 : match.start()]) else " "
+        after = "" if _may_follow(text[match.end() : match.end() + 1]) else " "
+        return f"{before}{match.group(0)}{after}"
+
+    return _RST_INLINE.sub(space, text)
+
+
+def problems(
+    message: Message, english: frozenset[str] = frozenset(), *, rest: bool = False
+) -> list[str]:
     """What is wrong with the translation of `message`; empty when nothing is.
 
-    A message may stay in English when it is one word (a name such as losslab) or one of
-    `english`, the glossary's English terms, which the Chinese edition lists beside the Chinese.
+    A message may stay in English when it is one word (a name such as losslab), a numpydoc
+    type ("tuple of int"), or one of `english`, the glossary's English terms, which the Chinese
+    edition lists beside the Chinese.
+    With `rest`, the message is reStructuredText, whose inline markup needs a space or
+    punctuation on each side.
     """
     source, target = str(message.id), str(message.string or "")
     if not target.strip():
@@ -142,7 +199,9 @@ def problems(message: Message, english: frozenset[str] = frozenset()) -> list[st
     lost, added = markup(source) - markup(target), markup(target) - markup(source)
     if lost or added:
         found.append(f"markup differs: missing {sorted(lost)}, added {sorted(added)}")
-    named = len(words(source)) <= 1 or source in english
+    if rest and touching(target):
+        found.append(f"markup its neighbours undo: {touching(target)}")
+    named = len(words(source)) <= 1 or source in english or bool(_TYPE.fullmatch(source))
     if target == source and not named and not _CJK.search(source):
         found.append("left in English")
     return found
@@ -169,12 +228,17 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def is_rest(path: Path) -> bool:
+    """Whether the catalog at `path` holds reStructuredText: the API page's docstrings."""
+    return path.name == "api.po" or path.name.startswith("api-")
+
+
 def _check(paths: list[Path]) -> int:
     count = 0
     english = glossary_terms()
     for path in paths:
         for message in messages(read(path)):
-            for problem in problems(message, english):
+            for problem in problems(message, english, rest=is_rest(path)):
                 count += 1
                 print(f"{_shown(path)}: {problem}: {str(message.id)[:100]!r}")
     print(f"{count} problems in {len(paths)} catalogs")
@@ -191,6 +255,16 @@ def _prefill(paths: list[Path]) -> int:
                 filled += 1
         write(catalog, path)
         print(f"{_shown(path)}: {filled} messages without words copied")
+    return 0
+
+
+def _space(paths: list[Path]) -> int:
+    for path in paths:
+        catalog = read(path)
+        for message in messages(catalog):
+            if message.string:
+                message.string = spaced(str(message.string))
+        write(catalog, path)
     return 0
 
 
@@ -215,7 +289,7 @@ def main(argv: list[str]) -> int:
     """Run the command of `argv` (see the module's docstring); return the exit status."""
     if argv[:1] == ["hash-source"] and len(argv) == 2:
         return _hash_source(Path(argv[1]))
-    commands = {"check": _check, "prefill": _prefill, "stats": _stats}
+    commands = {"check": _check, "prefill": _prefill, "stats": _stats, "space": _space}
     if not argv or argv[0] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

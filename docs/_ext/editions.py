@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 #: The editions: language code, the name of the language in itself, the folder under the site.
 EDITIONS = (("en", "English", ""), ("zh_CN", "中文", "zh_CN/"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH = re.compile(r"[A-Za-z]{3,}")
 
 
 def edition_language(language: str | None) -> str:
@@ -75,7 +76,9 @@ class TranslatedGlueText(PasteTextRole):
             # The document of a translated message: glue from the page's own cache.
             env = self.document.settings.env
             page = env.doc2path(env.docname, False)
-            self.text = f"/{Path(page).as_posix()}::{self.text}"
+            # Without a format, the role would read the key as the format of the page's path.
+            text = self.text if ":" in self.text else f"{self.text}:s"
+            self.text = f"/{Path(page).as_posix()}::{text}"
         return super().run()
 
 
@@ -84,10 +87,13 @@ class UntranslatedMessages(SphinxTransform):
 
     A message counts as translated when Sphinx replaced it, or when the catalog holds it with a
     translation equal to itself (a table cell that is only a reference, a name); an image's alt
-    text, when it holds Chinese.
+    text, when it holds Chinese; a text in Chinese without English words, such as a section
+    title of a docstring, which Sphinx's own catalogs translate.
     """
 
-    default_priority = 25  # after Sphinx's Locale (20) and its fix-ups (21)
+    # After Sphinx's Locale (20) and after docutils' DocInfo (340), which makes the page's front
+    # matter a docinfo, which Sphinx then takes out of the page.
+    default_priority = 400
 
     def apply(self, **kwargs: Any) -> None:
         language = edition_language(self.config.language)
@@ -101,8 +107,12 @@ class UntranslatedMessages(SphinxTransform):
         for node, message in extract_messages(self.document):
             if node.get("translated") or isinstance(node, addnodes.translatable):
                 continue
+            if _inside(node, nodes.docinfo):
+                continue
             if message in known or (isinstance(node, nodes.image) and CJK.search(message)):
                 continue
+            if CJK.search(message) and not ENGLISH.search(message):
+                continue  # Chinese already, such as the section titles napoleon translates
             logger.warning(
                 "untranslated in %s (fuzzy, stale or missing in the catalog): %s",
                 language,
@@ -111,6 +121,16 @@ class UntranslatedMessages(SphinxTransform):
                 type="losslab",
                 subtype="untranslated",
             )
+
+
+def _inside(node: nodes.Node, kind: type[nodes.Element]) -> bool:
+    """Whether `node` is inside an element of `kind`."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, kind):
+            return True
+        parent = parent.parent
+    return False
 
 
 class Editions(SphinxDirective):

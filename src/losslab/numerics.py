@@ -447,7 +447,7 @@ def logsumexp(a: npt.ArrayLike, axis: int = -1) -> Any:
     Notes
     -----
     With :math:`\kappa = \sum_i |a_i| e^{a_i - \mathrm{lse}} / |\mathrm{lse}|` the condition
-    number (Blanchard, Higham and Higham, below), the error stays below
+    number (Blanchard, Higham and Higham [1]_), the error stays below
     :math:`1.5 \max(1, \kappa)` ulp (``nox -s bench`` measures it), in float64 alone and by the
     same steps on every platform: the exponentials are added without rounding error (each is
     split at a power of two, so that the high parts add up exactly), and a rest in the

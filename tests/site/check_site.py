@@ -2,16 +2,22 @@
 
 Usage::
 
-    python tests/site/check_site.py docs/_build/html [--search-term WORD] [--pages-dir DIR]
+    python tests/site/check_site.py docs/_build/html [--search-term WORD]
+        [--chinese-search WORD[=N] ...] [--pages-dir DIR] [--only PATTERN]
         [--screenshot-page PAGE] [--screenshot PATH] [--dark-screenshot PATH]
         [--phone-screenshot PATH]
 
-The HTML directory is served on 127.0.0.1 (the search page needs http, not file://) and every
-page is opened in Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright
-in four views: a 1280x800 desktop window and a 390x844 phone (touch, at twice the density),
-each as a first-time reader on a light system and with the theme switched to dark mode. With
-``--pages-dir`` every view is saved there whole, as ``<page>-light.png``, ``<page>-dark.png``,
-``<page>-phone-light.png`` and ``<page>-phone-dark.png``. A view fails on
+The site holds both editions of the book: English at its root, Chinese in ``zh_CN/``; the check
+refuses to run on a site without ``zh_CN/index.html``. The HTML directory is served on 127.0.0.1
+(the search page needs http, not file://) and every page of both editions is opened in Debian's
+Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright in four views: a 1280x800
+desktop window and a 390x844 phone (touch, at twice the density), each as a first-time reader on
+a light system and with the theme switched to dark mode. Each view is reported with its edition
+(``en`` or ``zh_CN``). With ``--pages-dir`` every view is saved there whole, in the site's layout
+(the Chinese edition in ``zh_CN/``), as ``<page>-light.png``, ``<page>-dark.png``,
+``<page>-phone-light.png`` and ``<page>-phone-dark.png``; ``--only`` checks just the pages whose
+path matches a regular expression (and the searches and screenshots of those pages). A view fails
+on
 
 - a console error, an uncaught exception, a failed or >= 400 request of its own, or any
   request that leaves the site (it must work offline);
@@ -26,8 +32,12 @@ each as a first-time reader on a light system and with the theme switched to dar
   the report line); colour contrast is checked in both desktop views, every other rule also on
   the phone.
 
+The light views, desktop and phone, also fail unless the page has exactly one language switch
+(``a.losslab-language-switch``), shown and wholly inside the window as the page opens.
+
 The desktop views also fail on
 
+- an ``<html lang>`` other than the edition's: ``en``, or ``zh-CN`` in the Chinese edition;
 - a display equation wider than its box at all, even in a box that scrolls: equations are
   written to fit the desktop column;
 - an image of the main content without alt text, or with a file name for alt text;
@@ -36,21 +46,44 @@ The desktop views also fail on
   (integers do not count). A cell that exists to show full precision says so with the tag
   ``full-precision``, which exempts its outputs.
 
-The search page must find the search term. ``--screenshot`` and ``--dark-screenshot`` save the
-desktop window at ``--screenshot-page``, ``--phone-screenshot`` the light phone screen. One line
-is printed per view as it is done, then every failure and a summary; the exit status is 0 when
-all passed, 1 when anything failed and 2 when the check could not run.
+The light desktop view, the page as first served, also fails on
 
-Throughout, ``browser`` is the running browser and ``origin`` the origin of the local server.
-Each ``inspect_*`` function (and ``wait_for_math``) takes a loaded Playwright page and a list
-of problems, appends to the list what it finds wrong, and returns a short detail for the report.
-Playwright and axe are imported inside the functions that drive the browser: pytest's
-``--doctest-modules`` imports this file in sessions that do not install them.
+- a language switch whose ``href`` does not resolve to the same page in the other edition (the
+  path with or without ``zh_CN/``), whose ``hreflang`` and ``lang`` are not that edition's, or
+  that, clicked (into a new tab), does not land there with status 200 and that edition's
+  ``<html lang>``;
+- a figure of a code-cell output in the wrong edition's drawing: PNG in English, SVG (with
+  Chinese labels) in Chinese; and, on a Chinese page, an image whose alt text has no Chinese;
+- on a Chinese page, text left in English (`english_reason`): every text block of the article
+  (``p``, ``li``, ``dt``, ``dd``, ``th``, ``td``, ``figcaption``, headings, captions) outside
+  code, math, API signatures, the bibliography and the links between editions, once its code,
+  math, citations and API names are left out. Up to 10 such blocks are listed per page.
+
+Each edition's search page must find its search terms: ``--search-term`` in English (default
+``likelihood``), and ``--chinese-search`` in Chinese (default ``损失函数`` in at least 2 chapters
+and ``交叉熵`` in at least 1); the results must stay in the edition and list every chapter of it
+that contains the word. The Chinese edition's ``searchindex.js`` must hold Chinese words (jieba
+segments them) and each Chinese search term, whole or within a longer word: the search page
+looks the query up unsegmented.
+
+``--screenshot`` and ``--dark-screenshot`` save the desktop window at ``--screenshot-page``,
+``--phone-screenshot`` the light phone screen. One line is printed per view as it is done, then
+every failure and a summary; the exit status is 0 when all passed, 1 when anything failed and 2
+when the check could not run.
+
+Throughout, ``browser`` is the running browser, ``origin`` the origin of the local server and a
+page's ``name`` its path from the site root. Each ``inspect_*`` function (and ``wait_for_math``)
+takes a loaded Playwright page and a list of problems, appends to the list what it finds wrong,
+and returns a short detail for the report. Playwright and axe are imported inside the functions
+that drive the browser: pytest's ``--doctest-modules`` imports this file in sessions that do not
+install them.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import multiprocessing
 import os
 import re
@@ -58,6 +91,7 @@ import shutil
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -67,7 +101,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from itertools import product
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -118,6 +152,29 @@ NUMPY_REPR = re.compile(
 # A decimal literal: with a point or an exponent, not part of a word or of a version like 3.11.2.
 DECIMAL = re.compile(r"(?<![\w.])(?:\d+\.\d*|\.\d+|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?(?!\w|\.\d)")
 IMAGE_FILE = re.compile(r"\.(?:png|svg|jpe?g|gif|webp)$", re.IGNORECASE)
+SWITCH = "a.losslab-language-switch"
+SWITCH_TIMEOUT_MS = 10_000
+# Pages Sphinx writes from other pages' terms, the API and its own catalog: nothing to translate.
+GENERATED_PAGES = {"genindex.html", "py-modindex.html", "search.html"}
+CHINESE_SEARCHES = {
+    "损失函数": 2,
+    "交叉熵": 1,
+}  # the default --chinese-search: word, fewest chapters
+
+# What reads as English on a Chinese page (see `english_reason`). CJK ideographs, with the
+# extension A block and the compatibility ones.
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# An English word: two or more Latin letters, with inner hyphens or apostrophes, that is not part
+# of a name (losslab.geometry, float64, x_1, NC1). Chinese needs no space before or after it.
+ENGLISH_WORD = re.compile(
+    r"(?<![A-Za-z0-9_.])[A-Za-z]{2,}(?:['’-][A-Za-z]+)*(?![A-Za-z0-9_]|\.[A-Za-z0-9_])"
+)
+MIN_ENGLISH_WORDS = 3  # a block without Chinese and this many English words reads as English
+MIN_ENGLISH_HEADING_WORDS = 2  # ... and a title (`HEADINGS`) with this many
+MAX_ENGLISH_SHARE = 0.6  # a block in which English words make more than this share of the words
+MIN_ENGLISH_WORDS_MIXED = 9  # ... and number at least this many, reads as English
+CJK_PER_WORD = 2  # Chinese characters per word, to weigh them against English words
+ENGLISH_LISTED = 10  # English blocks listed per page; the rest are counted
 
 # Resolves to "" once MathJax has typeset the page, or to what went wrong. MathJax's
 # startup.promise settles only after the first typeset, and exists only once tex-chtml.js ran.
@@ -236,10 +293,13 @@ LAYOUT_JS = r"""
 }
 """
 
-# The src and alt of every image in the main content.
+# The src and alt of every image in the main content, and whether a code cell drew it.
 ALT_JS = """
-() => Array.from(document.querySelectorAll("article img, main img"),
-  (img) => ({src: img.getAttribute("src") || "", alt: img.getAttribute("alt")}))
+() => Array.from(document.querySelectorAll("article img, main img"), (img) => ({
+  src: img.getAttribute("src") || "",
+  alt: img.getAttribute("alt"),
+  output: img.closest(".cell_output") !== null,
+}))
 """
 
 # The text of every code-cell output, the number of its cell and whether the cell has `tag`.
@@ -252,6 +312,107 @@ OUTPUTS_JS = """
     return {text: pre.textContent, cell: cells.indexOf(cell) + 1, exempt};
   });
 }
+"""
+
+
+# The language switches of the page: where each leads, its language attributes and its box in
+# the window (CSS px), with the size of the window.
+SWITCH_JS = """
+(selector) => ({
+  switches: Array.from(document.querySelectorAll(selector), (a) => {
+    const box = a.getBoundingClientRect();
+    const shown = a.getClientRects().length > 0 && getComputedStyle(a).visibility !== "hidden";
+    return {
+      href: a.href, hreflang: a.getAttribute("hreflang"), lang: a.getAttribute("lang"), shown,
+      top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+    };
+  }),
+  width: document.documentElement.clientWidth,
+  height: window.innerHeight,
+})
+"""
+
+# Where a tab landed: the HTTP status of its document and its <html lang>.
+LANDED_JS = """
+() => ({
+  status: (performance.getEntriesByType("navigation")[0] || {}).responseStatus,
+  lang: document.documentElement.lang,
+})
+"""
+
+# The blocks of text that the translation of a page rewrites. Inside those left out (`skip`)
+# nothing is prose to translate: code, outputs, math, API signatures, the bibliography and the
+# links between the editions.
+TEXT_BLOCKS = "p, li, dt, dd, th, td, figcaption, caption, h1, h2, h3, h4, h5, h6"
+# Titles, in which two English words are English enough: headings, captions, the entries of a
+# table of contents. (Not table headers: MyST-NB's table of executions has its own, in English.)
+HEADINGS = "h1, h2, h3, h4, h5, h6, caption, p.caption, .toctree-wrapper li"
+NOT_PROSE = (
+    "pre, .highlight, .cell_output, .output, .math, mjx-container, dt.sig, .sig, .citation,"
+    " .citation-list, [role=doc-biblioentry], .bibliography, .losslab-language-switch,"
+    " .losslab-editions ul"
+)
+# Text within a block that stays as it is in a translation: code, math, citations, the names of
+# the API (links to it, parameter names and types) and the permalinks.
+UNTRANSLATED = (
+    "code, kbd, samp, .math, mjx-container, .headerlink, .bibtex-citation, a:has(> code),"
+    " a[href*='api.html#'], a[href^='#losslab'], dl.field-list dd strong, dl.field-list dd em,"
+    " dl.py cite"
+)
+# Every text block of the article, each with its text twice: as shown (without math and without
+# the blocks nested in it, checked on their own) and as checked (also without `untranslated`).
+# A glossary entry names its term in both languages: its English term is not left over.
+TEXT_BLOCKS_JS = r"""
+({blocks, skip, untranslated, headings}) => {
+  const article = document.querySelector("article.bd-article");
+  if (article === null) return [];
+  const hasCjk = (text) => /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(text);
+  const textOf = (block, leftOut) => {
+    let text = "";
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (parent.closest(blocks) === block && !parent.closest(leftOut)) text += node.data;
+    }
+    return text.replace(/\s+/g, " ").trim();
+  };
+  const bilingualTerm = (dt) => {
+    if (!dt.matches("dl.glossary > dt")) return false;
+    let first = dt;
+    while (first.previousElementSibling && first.previousElementSibling.tagName === "DT") {
+      first = first.previousElementSibling;
+    }
+    for (let term = first; term && term.tagName === "DT"; term = term.nextElementSibling) {
+      if (hasCjk(term.textContent)) return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const block of article.querySelectorAll(blocks)) {
+    if (block.closest(skip) || bilingualTerm(block)) continue;
+    const text = textOf(block, `${skip}, ${untranslated}`);
+    if (!text) continue;
+    const tag = block.tagName.toLowerCase();
+    const classes = (block.getAttribute("class") || "").split(/\s+/).filter(Boolean).slice(0, 2);
+    const section = block.closest("section[id]");
+    found.push({
+      what: [tag, ...classes].join("."),
+      section: section === null ? "" : section.id,
+      heading: block.closest(headings) !== null,
+      shown: textOf(block, `${skip}, .math, mjx-container, .headerlink`),
+      text,
+    });
+  }
+  return found;
+}
+"""
+
+# The link of every search result.
+SEARCH_LINKS_JS = """
+(selector) => Array.from(document.querySelectorAll(selector), (li) => {
+  const link = li.querySelector("a");
+  return link === null ? "" : link.href;
+})
 """
 
 
@@ -272,6 +433,85 @@ class Report:
     name: str
     detail: str = ""
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the book.
+
+    Attributes
+    ----------
+    code : str
+        Its Sphinx language, which names it in the report: ``en`` or ``zh_CN``.
+    folder : str
+        Where it is in the site: ``""`` for the root, else the folder with a trailing ``/``.
+    lang : str
+        The ``lang`` of its pages' ``<html>`` and of the links to it (BCP 47).
+    """
+
+    code: str
+    folder: str
+    lang: str
+
+
+ENGLISH = Edition("en", "", "en")
+CHINESE = Edition("zh_CN", "zh_CN/", "zh-CN")
+
+
+def edition_of(name: str) -> Edition:
+    """Tell which edition the page `name` belongs to.
+
+    Examples
+    --------
+    >>> edition_of("chapters/numerics.html").code, edition_of("zh_CN/chapters/numerics.html").code
+    ('en', 'zh_CN')
+    """
+    return CHINESE if name.startswith(CHINESE.folder) else ENGLISH
+
+
+def counterpart(name: str) -> str:
+    """Name the same page in the other edition.
+
+    Examples
+    --------
+    >>> counterpart("chapters/numerics.html"), counterpart("zh_CN/chapters/numerics.html")
+    ('zh_CN/chapters/numerics.html', 'chapters/numerics.html')
+    """
+    if edition_of(name) == CHINESE:
+        return name.removeprefix(CHINESE.folder)
+    return CHINESE.folder + name
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search that an edition's search page must answer.
+
+    Attributes
+    ----------
+    term : str
+        The word searched for.
+    edition : Edition
+        The edition searched; every result must be one of its pages.
+    chapters : tuple of str
+        The chapter pages of the edition that contain `term`; the results must list them all.
+    minimum : int
+        The fewest chapter pages the results must list.
+    """
+
+    term: str
+    edition: Edition
+    chapters: tuple[str, ...]
+    minimum: int
+
+    @property
+    def chapters_folder(self) -> str:
+        """The folder of the edition's chapters, relative to the site root."""
+        return f"{self.edition.folder}chapters/"
+
+    @property
+    def name(self) -> str:
+        """The search page with the query, quoted, relative to the site root."""
+        return f"{self.edition.folder}search.html?" + urlencode({"q": self.term}, quote_via=quote)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -333,15 +573,45 @@ def find_pages(root: Path) -> list[str]:
     -------
     list of str
         Paths relative to `root`, with ``/`` separators, sorted; files under ``_static``,
-        ``_sources``, ``_images`` and hidden directories are left out.
+        ``_sources``, ``_images`` (of either edition: the Chinese one has its own, with the
+        theme's HTML templates) and hidden directories are left out.
     """
     pages = []
     for path in root.rglob("*.html"):
         parts = path.relative_to(root).parts
-        if parts[0] in SKIPPED_DIRS or any(part.startswith(".") for part in parts):
+        if any(part in SKIPPED_DIRS or part.startswith(".") for part in parts[:-1]):
             continue
         pages.append("/".join(parts))
     return sorted(pages)
+
+
+def article_text(path: Path) -> str:
+    """Return the text of the article of the HTML page at `path`, without its tags.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = Path(tempfile.mkdtemp()) / "page.html"
+    >>> _ = page.write_text('<nav>x</nav><article class="bd-article"><p>交叉&#29109;</p></article>')
+    >>> article_text(page)
+    '交叉熵'
+    """
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r'<article class="bd-article">(.*?)</article>', text, re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1) if found else ""))
+
+
+def chapters_containing(root: Path, edition: Edition, term: str) -> tuple[str, ...]:
+    """List the chapter pages of `edition` (``chapters/`` of it) whose article contains `term`.
+
+    Case is ignored. The pages are named from the site `root`, sorted.
+    """
+    chapters = sorted((root / edition.folder / "chapters").glob("*.html"))
+    return tuple(
+        path.relative_to(root).as_posix()
+        for path in chapters
+        if term.casefold() in article_text(path).casefold()
+    )
 
 
 def is_offsite(url: str, origin: str) -> bool:
@@ -360,6 +630,22 @@ def is_offsite(url: str, origin: str) -> bool:
         True for http(s) URLs of another origin; data: and blob: URLs never leave the browser.
     """
     return urlsplit(url).scheme in {"http", "https"} and not url.startswith(origin + "/")
+
+
+def site_path(url: str, origin: str) -> str | None:
+    """Name the page of the local site that `url` leads to, or return None if it leaves the site.
+
+    Examples
+    --------
+    >>> site_path("http://127.0.0.1:80/zh_CN/chapters/numerics.html?q=a#top", "http://127.0.0.1:80")
+    'zh_CN/chapters/numerics.html'
+    >>> site_path("https://example.org/index.html", "http://127.0.0.1:80") is None
+    True
+    """
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != origin:
+        return None
+    return unquote(parts.path).removeprefix("/")
 
 
 def watch(page: Page, origin: str, problems: list[str]) -> None:
@@ -646,23 +932,291 @@ def inspect_axe(page: Page, problems: list[str], *, contrast: bool) -> str:
     return f"axe {len(minor)} moderate/minor" + (f" ({', '.join(minor)})" if minor else "")
 
 
-def inspect_search(term: str, page: Page, problems: list[str]) -> str:
-    """Check that the search page, with `term` already in its query, found it."""
+def inspect_lang(edition: Edition, page: Page, problems: list[str]) -> str:
+    """Check that the page declares the language of its `edition` in ``<html lang>``."""
+    lang = page.evaluate("() => document.documentElement.lang")
+    if lang != edition.lang:
+        problems.append(
+            f"<html lang> is {lang!r}, not {edition.lang!r} as in the {edition.code} edition"
+        )
+    return ""
+
+
+def inspect_switch_place(page: Page, problems: list[str]) -> str:
+    """Check that the page has one language switch, shown and wholly inside the window.
+
+    The page has just opened, at its top, where a reader looks for the link to the other edition.
+    """
+    found = page.evaluate(SWITCH_JS, SWITCH)
+    switches = found["switches"]
+    if len(switches) != 1:
+        problems.append(f"{len(switches)} language switches ({SWITCH}); a page has one")
+        return ""
+    switch = switches[0]
+    width, height = found["width"], found["height"]
+    if not switch["shown"]:
+        problems.append("the language switch is not shown")
+    elif (
+        min(switch["top"], switch["left"]) < -1
+        or switch["bottom"] > height + 1
+        or switch["right"] > width + 1
+    ):
+        box = ", ".join(f"{side} {switch[side]:.0f}" for side in ("top", "bottom", "left", "right"))
+        problems.append(
+            f"the language switch is cut off by the edge of the {width}x{height} window as the"
+            f" page opens ({box} px)"
+        )
+    return ""
+
+
+def inspect_switch_target(origin: str, other: str, page: Page, problems: list[str]) -> str:
+    """Check that the language switch leads to the page `other` of the other edition.
+
+    Its ``href`` must resolve to `other` and its ``hreflang`` and ``lang`` be that edition's;
+    clicked to open a new tab (so that this page stays as it is), it must land on `other` with
+    status 200 and that edition's ``<html lang>``. Returns the language it leads to.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    switches = page.evaluate(SWITCH_JS, SWITCH)["switches"]
+    if len(switches) != 1:
+        return ""  # inspect_switch_place reports it
+    switch, lang = switches[0], edition_of(other).lang
+    if site_path(switch["href"], origin) != other:
+        problems.append(f"the language switch leads to {switch['href']}, not to {other}")
+    problems.extend(
+        f"the language switch has {attribute}={switch[attribute]!r}, not {lang!r}"
+        for attribute in ("hreflang", "lang")
+        if switch[attribute] != lang
+    )
+    try:
+        with page.context.expect_page(timeout=SWITCH_TIMEOUT_MS) as opened:
+            page.locator(SWITCH).click(modifiers=["ControlOrMeta"], timeout=SWITCH_TIMEOUT_MS)
+        tab = opened.value
+        try:
+            tab.wait_for_load_state("domcontentloaded")
+            landed, url = tab.evaluate(LANDED_JS), tab.url
+        finally:
+            tab.close()
+    except PlaywrightError as error:
+        problems.append(
+            f"the language switch could not be followed: {error.message.splitlines()[0]}"
+        )
+        return ""
+    if site_path(url, origin) != other:
+        problems.append(f"the language switch, clicked, lands on {url}, not on {other}")
+    if landed["status"] != 200:
+        problems.append(f"the language switch, clicked, lands on HTTP {landed['status']}: {url}")
+    elif landed["lang"] != lang:
+        problems.append(f"the language switch lands on a page of <html lang> {landed['lang']!r}")
+    return f"switch -> {lang}"
+
+
+def inspect_figures(edition: Edition, page: Page, problems: list[str]) -> str:
+    """Check that the images of the main content are those of the page's `edition`.
+
+    ``losslab.plotting`` draws each figure twice: a figure in a code-cell output must be the PNG
+    in English and the SVG, labelled in Chinese, in Chinese. On a Chinese page every alt text
+    (`inspect_alt` checks that there is one) must be in Chinese. Returns the number of figures.
+    """
+    wanted = ".svg" if edition == CHINESE else ".png"
+    figures = 0
+    for image in page.evaluate(ALT_JS):
+        suffix = PurePosixPath(urlsplit(image["src"]).path).suffix.lower()
+        if image["output"]:
+            figures += 1
+            if suffix != wanted:
+                problems.append(
+                    f"figure {image['src']} is {suffix or 'no'} file, not {wanted}: the drawing"
+                    " for the other edition"
+                )
+        alt = " ".join((image["alt"] or "").split())
+        if edition == CHINESE and alt and not CJK.search(alt):
+            problems.append(
+                f"image {image['src']}: its alt text is in English, {shorten(alt)!r}; translate it"
+            )
+    return f"figures {figures}" if figures else ""
+
+
+def shorten(text: str, length: int = 80) -> str:
+    """Return the first `length` characters of `text`, with ``...`` if there were more.
+
+    Examples
+    --------
+    >>> shorten("losslab"), shorten("The cost functions of deep feedforward networks", 12)
+    ('losslab', 'The cost fun...')
+    """
+    return text if len(text) <= length else text[:length] + "..."
+
+
+def english_reason(text: str, *, heading: bool = False) -> str:
+    """Tell why `text`, from a page of the Chinese edition, reads as English, or return "".
+
+    The text is that of one block, without its code, math and API names. It reads as English if
+    it has no Chinese character and at least `MIN_ENGLISH_WORDS` English words (a `heading`,
+    `MIN_ENGLISH_HEADING_WORDS`), or if it has at least `MIN_ENGLISH_WORDS_MIXED` English words
+    and they make more than `MAX_ENGLISH_SHARE` of its words, counting `CJK_PER_WORD` Chinese
+    characters as one word: an English paragraph with a few Chinese terms in it. Names (losslab),
+    units (ulp), symbols and numbers in Chinese prose, and English terms glossed in it, do not
+    make it English. An English word has two letters or more, and is not part of a dotted name
+    or an identifier.
+
+    Examples
+    --------
+    >>> english_reason("The cost functions of deep feedforward networks, as an executable book.")
+    '11 English words and no Chinese'
+    >>> english_reason("Section 2.2 of the source (代价函数的选取, choosing the cost function)"
+    ...                " starts from a modelling decision rather than from a list of formulas.")
+    '18 English words to 7 Chinese characters'
+    >>> english_reason("在 2000 个点上，losslab 的最大误差为 0.98 ulp（中位数 0.21），"
+    ...                "朴素公式在 31% 的点上差了 1000 ulp 以上。")
+    ''
+    >>> english_reason("对 logistic 回归（logistic regression）和支持向量机（support vector"
+    ...                " machine, SVM），损失函数（loss function）是凸的（convex）。")
+    ''
+    >>> english_reason("Maximum likelihood", heading=True), english_reason("Maximum likelihood")
+    ('2 English words and no Chinese', '')
+    >>> english_reason("losslab.experiments.cost_selection"), english_reason("Bernoulli, a logit")
+    ('', '')
+    """
+    words = len(ENGLISH_WORD.findall(text))
+    chinese = len(CJK.findall(text))
+    if not chinese:
+        least = MIN_ENGLISH_HEADING_WORDS if heading else MIN_ENGLISH_WORDS
+        return f"{words} English words and no Chinese" if words >= least else ""
+    share = words / (words + chinese / CJK_PER_WORD)
+    if words >= MIN_ENGLISH_WORDS_MIXED and share > MAX_ENGLISH_SHARE:
+        return f"{words} English words to {chinese} Chinese characters"
+    return ""
+
+
+def inspect_translation(page: Page, problems: list[str]) -> str:
+    """Check that no text block of the article of a Chinese page reads as English.
+
+    The blocks are those of `TEXT_BLOCKS_JS`, judged by `english_reason`. The first
+    `ENGLISH_LISTED` English ones are listed, by element, section and the start of their text;
+    the rest are counted. Returns how many blocks read as English, of how many.
+    """
+    arguments = {
+        "blocks": TEXT_BLOCKS,
+        "skip": NOT_PROSE,
+        "untranslated": UNTRANSLATED,
+        "headings": HEADINGS,
+    }
+    blocks = page.evaluate(TEXT_BLOCKS_JS, arguments)
+    english = [block for block in blocks if english_reason(block["text"], heading=block["heading"])]
+    for block in english[:ENGLISH_LISTED]:
+        where = f" in #{block['section']}" if block["section"] else ""
+        problems.append(
+            f"English left untranslated: <{block['what']}>{where}: {shorten(block['shown'])!r}"
+        )
+    if len(english) > ENGLISH_LISTED:
+        more = len(english) - ENGLISH_LISTED
+        problems.append(f"English left untranslated: {more} more blocks on this page")
+    return f"English {len(english)} of {len(blocks)} blocks"
+
+
+def inspect_search(search: Search, origin: str, page: Page, problems: list[str]) -> str:
+    """Check that the search page, with the term of `search` in its query, found what it must.
+
+    The results must all be pages of the search's edition, and list at least its `minimum`
+    chapters, among them every chapter that contains the term. Returns the number of results
+    and of chapters among them.
+    """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+    term = search.term
     try:
         page.wait_for_function(SEARCH_DONE_JS, timeout=SEARCH_TIMEOUT_MS)
         finished = True
     except PlaywrightTimeoutError:
         finished = False
-    results = page.locator(SEARCH_RESULTS).count()
-    if results == 0 and finished:
+    links = page.evaluate(SEARCH_LINKS_JS, SEARCH_RESULTS)
+    contain = f"; it is in {', '.join(search.chapters)}" if search.chapters else ""
+    if not links and finished:
         summary = " ".join(page.locator("#search-results").inner_text().split())
-        problems.append(f"search for {term!r} found nothing: {summary!r}")
-    elif results == 0:
+        problems.append(f"search for {term!r} found nothing: {summary!r}{contain}")
+        return "results 0"
+    if not links:
         seconds = SEARCH_TIMEOUT_MS // 1000
-        problems.append(f"search for {term!r} showed no result within {seconds} s")
-    return f"results {results}"
+        problems.append(f"search for {term!r} showed no result within {seconds} s{contain}")
+        return "results 0"
+    names = [site_path(link, origin) for link in links]
+    elsewhere = [
+        link
+        for link, name in zip(links, names, strict=True)
+        if name is None or edition_of(name) != search.edition
+    ]
+    if elsewhere:
+        problems.append(
+            f"search for {term!r} lists pages outside the {search.edition.code} edition:"
+            f" {', '.join(elsewhere[:3])}"
+        )
+    chapters = {name for name in names if name and name.startswith(search.chapters_folder)}
+    missing = [chapter for chapter in search.chapters if chapter not in chapters]
+    if missing:
+        problems.append(f"search for {term!r} does not list {', '.join(missing)}, where it is")
+    if len(chapters) < search.minimum:
+        problems.append(
+            f"search for {term!r} lists {len(chapters)} chapters, not at least {search.minimum}"
+            f"{contain}"
+        )
+    return f"results {len(links)}, chapters {len(chapters)}"
+
+
+def load_search_index(path: Path) -> dict[str, Any]:
+    """Read the search index that Sphinx writes to `path`, ``Search.setIndex({...})``."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def index_problems(index: dict[str, Any], terms: list[str]) -> list[str]:
+    """List what keeps the search `index` of the Chinese edition from finding `terms`.
+
+    The index must hold Chinese words: Sphinx's Chinese search has jieba segment the text, and
+    without jieba it indexes no Chinese at all. It must also hold each term, as a word or (a term
+    of more than two characters) within a longer word: the search page looks the words of the
+    query up as they are, and a Chinese query is one word, which it does not segment.
+
+    Examples
+    --------
+    >>> index = {"terms": {"损失": [1], "函数": [1, 2], "交叉熵": 2}, "titleterms": {}}
+    >>> index_problems(index, ["交叉熵", "损失函数"])  # doctest: +NORMALIZE_WHITESPACE
+    ["the index has no word '损失函数' (jieba split it into 损失 函数), so the search page cannot
+      find it: add the word to jieba's dictionary (html_search_options 'dict')"]
+    >>> index_problems({"terms": {"likelihood": 1}, "titleterms": {}}, [])
+    ['the index has no Chinese word: the Chinese search needs jieba to segment the text']
+    """
+    words = {word.lower() for key in ("terms", "titleterms") for word in index.get(key, {})}
+    problems = []
+    if not any(CJK.search(word) for word in words):
+        problems.append(
+            "the index has no Chinese word: the Chinese search needs jieba to segment the text"
+        )
+    for term in terms:
+        word = term.lower()
+        if word in words or (len(word) > 2 and any(word in other for other in words)):
+            continue
+        parts = sorted((part for part in words if CJK.search(part) and part in word), key=word.find)
+        split = f" (jieba split it into {' '.join(parts)})" if parts else ""
+        problems.append(
+            f"the index has no word {term!r}{split}, so the search page cannot find it: add the"
+            " word to jieba's dictionary (html_search_options 'dict')"
+        )
+    return problems
+
+
+def check_search_index(root: Path, edition: Edition, terms: list[str]) -> Report:
+    """Check the search index of `edition` in the site `root` with `index_problems`."""
+    path = root / edition.folder / "searchindex.js"
+    name = f"{edition.folder}searchindex.js [{edition.code}]"
+    if not path.is_file():
+        return Report(name, "", [f"{path} not found"])
+    index = load_search_index(path)
+    chinese = sum(1 for word in index["terms"] if CJK.search(word))
+    return Report(
+        name, f"terms {len(index['terms'])}, Chinese {chinese}", index_problems(index, terms)
+    )
 
 
 def save_screenshot(page: Page, path: Path, *, full_page: bool = False) -> None:
@@ -708,19 +1262,65 @@ def inspect_page(
     scheme: Literal["light", "dark"],
     phone: bool,
     path: Path | None,
+    origin: str,
+    name: str,
     page: Page,
     problems: list[str],
 ) -> str:
-    """Run every check of a page on a `phone` or not, then save it whole to `path` if given."""
+    """Run every check of the page `name` in one view, then save it whole to `path` if given.
+
+    The view is on a `phone` or not, in the colour `scheme`. What depends on the markup alone is
+    checked in fewer views: the place of the language switch in the light ones (the colour mode
+    moves nothing), the language, alt text and outputs in the desktop ones, and the rest in the
+    light desktop view only.
+    """
+    edition = edition_of(name)
+    first = scheme == "light" and not phone
     details = [inspect_theme(scheme, page, problems)]
     details.append(inspect_layout(page, problems, desktop=not phone))
+    if scheme == "light":
+        details.append(inspect_switch_place(page, problems))
     if not phone:
         # The markup is the same at every width: check it once per mode.
-        details += [inspect_alt(page, problems), inspect_outputs(page, problems)]
+        details += [
+            inspect_lang(edition, page, problems),
+            inspect_alt(page, problems),
+            inspect_outputs(page, problems),
+        ]
+    if first:
+        details.append(inspect_figures(edition, page, problems))
+        if edition == CHINESE and name.removeprefix(edition.folder) not in GENERATED_PAGES:
+            details.append(inspect_translation(page, problems))
     details.append(inspect_axe(page, problems, contrast=not phone))
     if path is not None:
         save_screenshot(page, path, full_page=True)
+    if first:
+        # Last, though it leaves this page as it is: the click opens the other page in a new tab.
+        details.append(inspect_switch_target(origin, counterpart(name), page, problems))
     return ", ".join(detail for detail in details if detail)
+
+
+VIEWS: list[tuple[bool, Literal["dark"] | None]] = list(product((False, True), (None, "dark")))
+
+
+def view_name(mode: Literal["dark"] | None, *, phone: bool) -> str:
+    """Name a view: ``light``, ``dark``, ``phone light`` or ``phone dark``."""
+    scheme = mode or "light"
+    return f"phone {scheme}" if phone else scheme
+
+
+def page_screenshot(pages_dir: Path, name: str, view: str) -> Path:
+    """Where the whole page `name` is saved in `view`: in `pages_dir`, laid out like the site.
+
+    Examples
+    --------
+    >>> [page_screenshot(Path("pages"), name, "phone light").as_posix()
+    ...  for name in ("chapters/numerics.html", "zh_CN/chapters/numerics.html")]
+    ['pages/chapters_numerics-phone-light.png', 'pages/zh_CN/chapters_numerics-phone-light.png']
+    """
+    edition = edition_of(name)
+    stem = name.removeprefix(edition.folder).removesuffix(".html").replace("/", "_")
+    return pages_dir / edition.folder / f"{stem}-{view.replace(' ', '-')}.png"
 
 
 def check_page(
@@ -735,17 +1335,23 @@ def check_page(
     """Check one `name`d page in one view; return what the visit found.
 
     `mode` is None for a first-time reader on a light system, which must get the light theme.
-    With `pages_dir`, the view is saved there whole as ``<page>-[phone-]<light|dark>.png``.
+    With `pages_dir`, the view is saved there whole (`page_screenshot`). The report names the
+    page, its edition and the view.
     """
     scheme: Literal["light", "dark"] = mode or "light"
-    view = f"phone {scheme}" if phone else scheme
-    path = None
-    if pages_dir is not None:
-        stem = name.removesuffix(".html").replace("/", "_")
-        path = pages_dir / f"{stem}-{view.replace(' ', '-')}.png"
-    inspect = partial(inspect_page, scheme, phone, path)
+    view = view_name(mode, phone=phone)
+    path = None if pages_dir is None else page_screenshot(pages_dir, name, view)
+    inspect = partial(inspect_page, scheme, phone, path, origin, name)
     report = visit(browser, origin, quote(name), inspect, mode, phone=phone)
-    report.name = f"{name} [{view}]"
+    report.name = f"{name} [{edition_of(name).code} {view}]"
+    return report
+
+
+def search_site(browser: Browser, origin: str, search: Search) -> Report:
+    """Search the edition of `search` for its term on its search page; return what it found."""
+    inspect = partial(inspect_search, search, origin)
+    report = visit(browser, origin, search.name, inspect)
+    report.name = f"{search.edition.folder}search.html?q={search.term} [{search.edition.code}]"
     return report
 
 
@@ -814,6 +1420,30 @@ def find_chromium() -> str | None:
     return shutil.which(os.environ.get("CHROMIUM", DEFAULT_CHROMIUM))
 
 
+def parse_search(value: str) -> tuple[str, int]:
+    """Read a ``--chinese-search`` value: a word, optionally with ``=N``, the fewest chapters.
+
+    Examples
+    --------
+    >>> parse_search("损失函数=2"), parse_search("交叉熵")
+    (('损失函数', 2), ('交叉熵', 1))
+    """
+    word, _, minimum = value.partition("=")
+    if not word or (minimum and not minimum.isdigit()):
+        raise argparse.ArgumentTypeError(f"{value!r} is neither WORD nor WORD=N")
+    return word, int(minimum or 1)
+
+
+def parse_only(value: str) -> re.Pattern[str]:
+    """Compile the ``--only`` regular expression."""
+    try:
+        return re.compile(value)
+    except re.error as error:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a regular expression: {error}"
+        ) from None
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse the command line.
 
@@ -832,10 +1462,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--search-term",
         default="likelihood",
-        help="a word the search must find (default: %(default)s)",
+        help="a word the English search must find (default: %(default)s)",
+    )
+    defaults = " ".join(f"{word}={minimum}" for word, minimum in CHINESE_SEARCHES.items())
+    parser.add_argument(
+        "--chinese-search",
+        type=parse_search,
+        action="append",
+        metavar="WORD[=N]",
+        help="a word the Chinese search must find in at least N chapters (default N: 1); may be"
+        f" repeated (default: {defaults})",
     )
     parser.add_argument(
         "--pages-dir", type=Path, metavar="DIR", help="save a PNG of every page in every view"
+    )
+    parser.add_argument(
+        "--only",
+        type=parse_only,
+        metavar="PATTERN",
+        help="check only the pages whose path (such as zh_CN/chapters/numerics.html) matches this"
+        " regular expression, with the searches and screenshots on them",
     )
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="PNG of the page, light")
     parser.add_argument(
@@ -853,8 +1499,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def site_problem(root: Path) -> str:
+    """Tell why the site `root` cannot be checked, or return "": it must hold both editions."""
+    if not (root / "index.html").is_file():
+        return f"{root / 'index.html'} not found: build the book first"
+    if not (root / CHINESE.folder / "index.html").is_file():
+        return (
+            f"{root / CHINESE.folder / 'index.html'} not found: the site must hold both editions,"
+            " the Chinese one in zh_CN/ (python tools/build_book.py builds both)"
+        )
+    return ""
+
+
+def colliding_screenshots(pages_dir: Path, pages: list[str]) -> list[Path]:
+    """List the screenshots of `pages` in `pages_dir` that two views would write."""
+    paths = Counter(
+        page_screenshot(pages_dir, name, view_name(mode, phone=phone))
+        for name in pages
+        for phone, mode in VIEWS
+    )
+    return sorted(path for path, count in paths.items() if count > 1)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Check every page of a built site, its search and optionally take screenshots.
+    """Check every page of both editions of a built site, their searches, and take screenshots.
 
     Parameters
     ----------
@@ -873,21 +1541,47 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{wanted} not found: apt-get install chromium (or set CHROMIUM)", file=sys.stderr)
         return 2
     root = args.html.resolve()
-    if not (root / "index.html").is_file():
-        print(f"{root / 'index.html'} not found: build the book first", file=sys.stderr)
+    problem = site_problem(root)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
 
+    def chosen(name: str) -> bool:
+        return args.only is None or args.only.search(name) is not None
+
+    pages = [name for name in find_pages(root) if chosen(name)]
+    if args.pages_dir is not None and colliding_screenshots(args.pages_dir, pages):
+        same = ", ".join(map(str, colliding_screenshots(args.pages_dir, pages)[:3]))
+        print(f"two views would be saved to one file: {same}", file=sys.stderr)
+        return 2
+    chinese_terms = args.chinese_search or list(CHINESE_SEARCHES.items())
+    searches = [Search(args.search_term, ENGLISH, (), 1)]
+    searches += [Search(word, CHINESE, (), minimum) for word, minimum in chinese_terms]
+    searches = [
+        Search(
+            search.term,
+            search.edition,
+            chapters_containing(root, search.edition, search.term),
+            search.minimum,
+        )
+        for search in searches
+        if chosen(f"{search.edition.folder}search.html")
+    ]
+
     started = time.monotonic()
+    reports = []
+    if chosen(f"{CHINESE.folder}search.html"):
+        words = [word for word, _ in chinese_terms]
+        reports.append(check_search_index(root, CHINESE, words))
+        print_report(reports[-1])
     with serve(root) as origin:
         check = partial(check_page, origin=origin, pages_dir=args.pages_dir)
         jobs: list[Callable[[Browser], Report]] = [
             partial(check, name=name, mode=mode, phone=phone)
-            for name in find_pages(root)
-            for phone, mode in product((False, True), (None, "dark"))
+            for name in pages
+            for phone, mode in VIEWS
         ]
-        query = "search.html?" + urlencode({"q": args.search_term}, quote_via=quote)
-        search = partial(inspect_search, args.search_term)
-        jobs.append(partial(visit, origin=origin, name=query, inspect=search))
+        jobs += [partial(search_site, origin=origin, search=search) for search in searches]
         shots: list[tuple[Path, Literal["light", "dark"], bool]] = [
             (args.screenshot, "light", False),
             (args.dark_screenshot, "dark", False),
@@ -897,9 +1591,9 @@ def main(argv: list[str] | None = None) -> int:
         jobs += [
             partial(shoot, path=path, scheme=scheme, phone=phone)
             for path, scheme, phone in shots
-            if path is not None
+            if path is not None and chosen(args.screenshot_page.partition("#")[0])
         ]
-        reports = run(chromium, jobs)
+        reports += run(chromium, jobs)
 
     failed = [report for report in reports if report.problems]
     if failed:
@@ -908,9 +1602,12 @@ def main(argv: list[str] | None = None) -> int:
             for problem in report.problems:
                 print(f"  {report.name}: {problem}")
     problems = sum(len(report.problems) for report in failed)
+    editions = Counter(edition_of(name).code for name in pages)
     print(
-        f"\n{len(reports)} checks in {time.monotonic() - started:.1f} s: "
-        f"{len(reports) - len(failed)} passed, {len(failed)} failed ({problems} problems)"
+        f"\n{len(pages)} pages ({', '.join(f'{n} {code}' for code, n in editions.items())}) in"
+        f" {len(VIEWS)} views, {len(searches)} searches: {len(reports)} checks in"
+        f" {time.monotonic() - started:.1f} s: {len(reports) - len(failed)} passed,"
+        f" {len(failed)} failed ({problems} problems)"
     )
     return 1 if failed else 0
 
