@@ -42,8 +42,8 @@ def glossary() -> dict[str, str]:
 def test_every_page_has_a_catalog_and_every_catalog_a_page() -> None:
     pages = {
         p.relative_to(DOCS).with_suffix("").as_posix()
-        for p in DOCS.rglob("*.md")
-        if not p.relative_to(DOCS).as_posix().startswith("_")
+        for p in DOCS.rglob("*")
+        if p.suffix in {".md", ".rst"} and not p.relative_to(DOCS).as_posix().startswith("_")
     }
     assert {_name(path) for path in CATALOGS} == pages
 
