@@ -134,7 +134,8 @@ def _inside(node: nodes.Node, kind: type[nodes.Element]) -> bool:
 
 
 class Editions(SphinxDirective):
-    """The directive's content as a paragraph, then a link to this page in every edition."""
+    """The directive's content as a paragraph, then the editions: this one named, the others
+    linked to this page in them."""
 
     has_content = True
     option_spec: ClassVar = {"class": directives.class_option}
@@ -144,9 +145,11 @@ class Editions(SphinxDirective):
         self.state.nested_parse(self.content, self.content_offset, container)
         items = nodes.bullet_list()
         for link in edition_links(self.env.docname, self.config.language):
-            reference = nodes.reference("", link["name"], refuri=link["url"], internal=False)
-            reference["language"] = link["language"]
-            items += nodes.list_item("", nodes.paragraph("", "", reference))
+            if link["current"]:  # this edition: named, not linked
+                name: nodes.Node = nodes.strong("", link["name"])
+            else:
+                name = nodes.reference("", link["name"], refuri=link["url"], internal=False)
+            items += nodes.list_item("", nodes.paragraph("", "", name))
         container += items
         return [container]
 
