@@ -201,7 +201,8 @@ def proof(session: nox.Session) -> None:
 def readme(session: nox.Session) -> None:
     """Measure the README's figures into .readme/figures.json and write them into README.md.
 
-    ``nox -s readme -- --only tests`` refreshes only the test count; ``-- --bench-json PATH``
+    ``nox -s readme -- --only tests`` refreshes only the test count, ``-- --only build`` all
+    but the accuracy table; ``-- --bench-json PATH``
     reads the accuracy table from an earlier ``nox -s bench -- --json PATH``.
     """
     install(session, "test", "docs", "bench")
