@@ -9,9 +9,9 @@ English site. This extension supplies what that needs beyond Sphinx and MyST-NB:
   a document the role here refers the key to the page's own glue cache instead, through MyST-NB's
   cross-document glue, which formats it the same way: both editions show the same digits.
 - **Figures in the edition's language.** ``losslab.plotting`` shows each figure of the book in
-  both languages, in one notebook output: English as a PNG, Chinese as an SVG
-  (``losslab.plotting.PICTURES``). The English edition leaves the SVG out; the Chinese one
-  prefers it, as MyST-NB does by default.
+  both languages, in one notebook output: English as a PNG, Chinese as an SVG (``PICTURES``
+  in ``losslab/plotting/_style.py``). The English edition leaves the SVG out; the Chinese
+  one prefers it, as MyST-NB does by default.
 - **The switch between editions.** Every page gets ``losslab_editions``, the links to the same
   page in each edition, for the ``language-switch.html`` template in the header; the
   ``{editions}`` directive writes the same links into a page.
