@@ -22,6 +22,7 @@ English site. This extension supplies what that needs beyond Sphinx and MyST-NB:
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -154,6 +155,36 @@ class Editions(SphinxDirective):
         return [container]
 
 
+def glossary_words(glossary: Path) -> list[str]:
+    """The Chinese terms of the glossary: the line after each English term that holds Chinese."""
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    return [
+        after.strip()
+        for line, after in itertools.pairwise(lines)
+        if line
+        and not line[0].isspace()
+        and ENGLISH.search(line)
+        and CJK.search(after)
+        and " " not in after.strip()
+    ]
+
+
+def _search_whole_terms(app: Sphinx, config: Any) -> None:
+    """Teach the Chinese search index the glossary's terms as words.
+
+    Sphinx segments Chinese with jieba, whose dictionary splits 损失函数 into 损失 and 函数 and
+    drops the 熵 of 交叉熵; the search, which does not segment a query, would then find neither.
+    Given the terms, jieba indexes each whole as well as in its parts.
+    """
+    if not edition_language(config.language).startswith("zh"):
+        return
+    words = glossary_words(Path(app.srcdir) / "reference" / "glossary.md")
+    dictionary = Path(config.losslab_build_dir) / "search-words-zh_CN.txt"
+    dictionary.parent.mkdir(parents=True, exist_ok=True)
+    dictionary.write_text("".join(f"{word} 100000 n\n" for word in words), encoding="utf-8")
+    config.html_search_options = {**config.html_search_options, "dict": str(dictionary)}
+
+
 def _choose_pictures(app: Sphinx, config: Any) -> None:
     """In the English edition, leave out the Chinese pictures (SVG) of the figures."""
     if edition_language(config.language) == "en":
@@ -176,6 +207,12 @@ def _use_own_output_folder(app: Sphinx) -> None:
     app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder.resolve()))
 
 
+def _add_chinese_stemmer(app: Sphinx) -> None:
+    """Define the stemmer that Sphinx 9.0.4's Chinese search names but leaves out."""
+    if edition_language(app.config.language).startswith("zh"):
+        app.add_js_file("chinese-stemmer.js", priority=100)
+
+
 def _add_links(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -186,8 +223,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("losslab_build_dir", "_build", "env", types=frozenset({str}))
     app.add_role_to_domain("glue", "text", TranslatedGlueText(), override=True)
     app.connect("config-inited", _choose_pictures)
+    app.connect("config-inited", _search_whole_terms)
     app.add_transform(UntranslatedMessages)
     app.add_directive("editions", Editions)
     app.connect("builder-inited", _use_own_output_folder, priority=600)
+    app.connect("builder-inited", _add_chinese_stemmer)
     app.connect("html-page-context", _add_links)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
