@@ -53,11 +53,13 @@ The light desktop view, the page as first served, also fails on
   that, clicked (into a new tab), does not land there with status 200 and that edition's
   ``<html lang>``;
 - a figure of a code-cell output in the wrong edition's drawing: PNG in English, SVG (with
-  Chinese labels) in Chinese; and, on a Chinese page, an image whose alt text has no Chinese;
+  Chinese labels) in Chinese; and, on a Chinese page, an image whose alt text reads as English;
 - on a Chinese page, text left in English (`english_reason`): every text block of the article
   (``p``, ``li``, ``dt``, ``dd``, ``th``, ``td``, ``figcaption``, headings, captions) outside
   code, math, API signatures, the bibliography and the links between editions, once its code,
-  math, citations and API names are left out. Up to 10 such blocks are listed per page.
+  math, citations and API names are left out. A glossary term in English beside its Chinese
+  name is not left over, nor is a type of the API, and the pages Sphinx writes itself (general
+  index, module index, search) are not checked. Up to 10 such blocks are listed per page.
 
 Each edition's search page must find its search terms: ``--search-term`` in English (default
 ``likelihood``), and ``--chinese-search`` in Chinese (default ``损失函数`` in at least 2 chapters
@@ -169,6 +171,8 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ENGLISH_WORD = re.compile(
     r"(?<![A-Za-z0-9_.])[A-Za-z]{2,}(?:['’-][A-Za-z]+)*(?![A-Za-z0-9_]|\.[A-Za-z0-9_])"
 )
+# A title or quotation in quotation marks, which a translation keeps as it was (a cited paper's).
+QUOTED = re.compile(r'“[^”]*”|「[^」]*」|《[^》]*》|"[^"\n]*"')
 MIN_ENGLISH_WORDS = 3  # a block without Chinese and this many English words reads as English
 MIN_ENGLISH_HEADING_WORDS = 2  # ... and a title (`HEADINGS`) with this many
 MAX_ENGLISH_SHARE = 0.6  # a block in which English words make more than this share of the words
@@ -359,11 +363,14 @@ UNTRANSLATED = (
     " a[href*='api.html#'], a[href^='#losslab'], dl.field-list dd strong, dl.field-list dd em,"
     " dl.py cite"
 )
+# The fields of an API entry that hold a type (numpydoc types stay in English), by their label.
+TYPE_FIELDS = ["Type", "类型", "Return type", "返回类型"]
 # Every text block of the article, each with its text twice: as shown (without math and without
 # the blocks nested in it, checked on their own) and as checked (also without `untranslated`).
-# A glossary entry names its term in both languages: its English term is not left over.
+# A glossary entry names its term in both languages: its English term is not left over; nor is
+# the type of an API entry's `typeFields`.
 TEXT_BLOCKS_JS = r"""
-({blocks, skip, untranslated, headings}) => {
+({blocks, skip, untranslated, headings, typeFields}) => {
   const article = document.querySelector("article.bd-article");
   if (article === null) return [];
   const hasCjk = (text) => /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(text);
@@ -387,9 +394,14 @@ TEXT_BLOCKS_JS = r"""
     }
     return false;
   };
+  const typeField = (block) => {
+    const value = block.closest("dl.field-list > dd");
+    const label = value && value.previousElementSibling;
+    return label !== null && typeFields.includes(label.textContent.replace(/[:：]/g, "").trim());
+  };
   const found = [];
   for (const block of article.querySelectorAll(blocks)) {
-    if (block.closest(skip) || bilingualTerm(block)) continue;
+    if (block.closest(skip) || bilingualTerm(block) || typeField(block)) continue;
     const text = textOf(block, `${skip}, ${untranslated}`);
     if (!text) continue;
     const tag = block.tagName.toLowerCase();
@@ -1016,8 +1028,9 @@ def inspect_figures(edition: Edition, page: Page, problems: list[str]) -> str:
     """Check that the images of the main content are those of the page's `edition`.
 
     ``losslab.plotting`` draws each figure twice: a figure in a code-cell output must be the PNG
-    in English and the SVG, labelled in Chinese, in Chinese. On a Chinese page every alt text
-    (`inspect_alt` checks that there is one) must be in Chinese. Returns the number of figures.
+    in English and the SVG, labelled in Chinese, in Chinese. On a Chinese page no alt text may
+    read as English (`english_reason`; `inspect_alt` checks that there is one). Returns the
+    number of figures.
     """
     wanted = ".svg" if edition == CHINESE else ".png"
     figures = 0
@@ -1031,7 +1044,7 @@ def inspect_figures(edition: Edition, page: Page, problems: list[str]) -> str:
                     " for the other edition"
                 )
         alt = " ".join((image["alt"] or "").split())
-        if edition == CHINESE and alt and not CJK.search(alt):
+        if edition == CHINESE and english_reason(alt):
             problems.append(
                 f"image {image['src']}: its alt text is in English, {shorten(alt)!r}; translate it"
             )
@@ -1057,9 +1070,9 @@ def english_reason(text: str, *, heading: bool = False) -> str:
     `MIN_ENGLISH_HEADING_WORDS`), or if it has at least `MIN_ENGLISH_WORDS_MIXED` English words
     and they make more than `MAX_ENGLISH_SHARE` of its words, counting `CJK_PER_WORD` Chinese
     characters as one word: an English paragraph with a few Chinese terms in it. Names (losslab),
-    units (ulp), symbols and numbers in Chinese prose, and English terms glossed in it, do not
-    make it English. An English word has two letters or more, and is not part of a dotted name
-    or an identifier.
+    units (ulp), symbols and numbers in Chinese prose, English terms glossed in it and titles in
+    quotation marks (`QUOTED`) do not make it English. An English word has two letters or more,
+    and is not part of a dotted name or an identifier.
 
     Examples
     --------
@@ -1078,7 +1091,12 @@ def english_reason(text: str, *, heading: bool = False) -> str:
     ('2 English words and no Chinese', '')
     >>> english_reason("losslab.experiments.cost_selection"), english_reason("Bernoulli, a logit")
     ('', '')
+    >>> english_reason("P. Blanchard, D. J. Higham, N. J. Higham，“Accurately computing the"
+    ...                " log-sum-exp and softmax functions”，IMA Journal of Numerical Analysis，"
+    ...                "第 41 卷第 4 期，2021 年。")
+    ''
     """
+    text = QUOTED.sub("", text)
     words = len(ENGLISH_WORD.findall(text))
     chinese = len(CJK.findall(text))
     if not chinese:
@@ -1102,6 +1120,7 @@ def inspect_translation(page: Page, problems: list[str]) -> str:
         "skip": NOT_PROSE,
         "untranslated": UNTRANSLATED,
         "headings": HEADINGS,
+        "typeFields": TYPE_FIELDS,
     }
     blocks = page.evaluate(TEXT_BLOCKS_JS, arguments)
     english = [block for block in blocks if english_reason(block["text"], heading=block["heading"])]
@@ -1167,7 +1186,8 @@ def inspect_search(search: Search, origin: str, page: Page, problems: list[str])
 def load_search_index(path: Path) -> dict[str, Any]:
     """Read the search index that Sphinx writes to `path`, ``Search.setIndex({...})``."""
     text = path.read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    index: dict[str, Any] = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return index
 
 
 def index_problems(index: dict[str, Any], terms: list[str]) -> list[str]:
@@ -1499,6 +1519,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def plan_searches(root: Path, english: str, chinese: list[tuple[str, int]]) -> list[Search]:
+    """List the searches to check in the site `root`.
+
+    The `english` word must be found in at least one chapter of the English edition, each word
+    of `chinese` (with the fewest chapters it must be found in) in the Chinese edition.
+    """
+    wanted = [(english, ENGLISH, 1)] + [(word, CHINESE, least) for word, least in chinese]
+    return [
+        Search(term, edition, chapters_containing(root, edition, term), least)
+        for term, edition, least in wanted
+    ]
+
+
 def site_problem(root: Path) -> str:
     """Tell why the site `root` cannot be checked, or return "": it must hold both editions."""
     if not (root / "index.html").is_file():
@@ -1550,28 +1583,22 @@ def main(argv: list[str] | None = None) -> int:
         return args.only is None or args.only.search(name) is not None
 
     pages = [name for name in find_pages(root) if chosen(name)]
-    if args.pages_dir is not None and colliding_screenshots(args.pages_dir, pages):
-        same = ", ".join(map(str, colliding_screenshots(args.pages_dir, pages)[:3]))
+    colliding = [] if args.pages_dir is None else colliding_screenshots(args.pages_dir, pages)
+    if colliding:
+        same = ", ".join(map(str, colliding[:3]))
         print(f"two views would be saved to one file: {same}", file=sys.stderr)
         return 2
-    chinese_terms = args.chinese_search or list(CHINESE_SEARCHES.items())
-    searches = [Search(args.search_term, ENGLISH, (), 1)]
-    searches += [Search(word, CHINESE, (), minimum) for word, minimum in chinese_terms]
+    chinese_words = args.chinese_search or list(CHINESE_SEARCHES.items())
     searches = [
-        Search(
-            search.term,
-            search.edition,
-            chapters_containing(root, search.edition, search.term),
-            search.minimum,
-        )
-        for search in searches
+        search
+        for search in plan_searches(root, args.search_term, chinese_words)
         if chosen(f"{search.edition.folder}search.html")
     ]
 
     started = time.monotonic()
     reports = []
     if chosen(f"{CHINESE.folder}search.html"):
-        words = [word for word, _ in chinese_terms]
+        words = [word for word, _ in chinese_words]
         reports.append(check_search_index(root, CHINESE, words))
         print_report(reports[-1])
     with serve(root) as origin:
