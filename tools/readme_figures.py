@@ -205,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["measure", "render", "check"])
     parser.add_argument("--bench-json", type=Path, help="read accuracy from a bench JSON")
-    parser.add_argument(
-        "--only", choices=["tests", "build"], help="what to refresh alone"
-    )
+    parser.add_argument("--only", choices=["tests", "build"], help="what to refresh alone")
     args = parser.parse_args(argv)
 
     if args.action == "measure":
