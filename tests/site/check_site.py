@@ -345,15 +345,15 @@ LANDED_JS = """
 """
 
 # The blocks of text that the translation of a page rewrites. Inside those left out (`skip`)
-# nothing is prose to translate: code, outputs, math, API signatures, the bibliography and the
-# links between the editions.
+# nothing is prose to translate: code, outputs, math, API signatures, the bibliography, the
+# footnotes (the references of the API's docstrings) and the links between the editions.
 TEXT_BLOCKS = "p, li, dt, dd, th, td, figcaption, caption, h1, h2, h3, h4, h5, h6"
 # Titles, in which two English words are English enough: headings, captions, the entries of a
 # table of contents. (Not table headers: MyST-NB's table of executions has its own, in English.)
 HEADINGS = "h1, h2, h3, h4, h5, h6, caption, p.caption, .toctree-wrapper li"
 NOT_PROSE = (
     "pre, .highlight, .cell_output, .output, .math, mjx-container, dt.sig, .sig, .citation,"
-    " .citation-list, [role=doc-biblioentry], .bibliography, .losslab-language-switch,"
+    " .citation-list, [role=doc-biblioentry], .bibliography, .footnote, .losslab-language-switch,"
     " .losslab-editions ul"
 )
 # Text within a block that stays as it is in a translation: code, math, citations, the names of
