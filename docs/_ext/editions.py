@@ -33,6 +33,8 @@ from myst_nb.ext.glue.roles import PasteTextRole
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
+from sphinx.search.zh import SearchChinese
+from sphinx.search.zh import jieba_load_userdict as load_words
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -185,6 +187,25 @@ def _search_whole_terms(app: Sphinx, config: Any) -> None:
     config.html_search_options = {**config.html_search_options, "dict": str(dictionary)}
 
 
+class ChineseSearch(SearchChinese):
+    """Sphinx's Chinese search, which starts jieba only once it has a page to index.
+
+    Sphinx loads jieba's dictionaries, a second or more, whenever it writes the search index,
+    even in a rebuild with nothing to index. This does it on the first text it segments, and
+    then with the words of ``html_search_options["dict"]`` (the glossary's terms).
+    """
+
+    def __init__(self, options: dict[str, str]) -> None:
+        self._words = options.get("dict")
+        super().__init__({**options, "dict": ""})
+
+    def split(self, input: str) -> list[str]:
+        if self._words:
+            load_words(self._words)
+            self._words = None
+        return super().split(input)
+
+
 def _choose_pictures(app: Sphinx, config: Any) -> None:
     """In the English edition, leave out the Chinese pictures (SVG) of the figures."""
     if edition_language(config.language) == "en":
@@ -226,6 +247,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _search_whole_terms)
     app.add_transform(UntranslatedMessages)
     app.add_directive("editions", Editions)
+    app.add_search_language(ChineseSearch)
     app.connect("builder-inited", _use_own_output_folder, priority=600)
     app.connect("builder-inited", _add_chinese_stemmer)
     app.connect("html-page-context", _add_links)
