@@ -40,11 +40,6 @@ def edition_arguments(docs: Path, build: Path, language: str) -> list[str]:
     ]
 
 
-def sphinx_command(*arguments: str) -> list[str]:
-    """The command of a strict HTML build with this Python's Sphinx, then `arguments`."""
-    return [sys.executable, "-m", "sphinx", *STRICT_FLAGS, *arguments]
-
-
 def edition_command(docs: Path, build: Path, language: str, *options: str) -> list[str]:
     """The command that builds the `language` edition strictly, with this Python's Sphinx."""
     return [sys.executable, "-m", "sphinx", *options, *edition_arguments(docs, build, language)]
