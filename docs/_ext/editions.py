@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 from typing import Any, ClassVar
 
+import jieba
 from docutils import nodes
 from docutils.parsers.rst import directives
 from myst_nb.ext.glue.roles import PasteTextRole
@@ -34,7 +35,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
 from sphinx.search.zh import SearchChinese
-from sphinx.search.zh import jieba_load_userdict as load_words
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -172,37 +172,33 @@ def glossary_words(glossary: Path) -> list[str]:
 
 
 def _search_whole_terms(app: Sphinx, config: Any) -> None:
-    """Teach the Chinese search index the glossary's terms as words.
-
-    Sphinx segments Chinese with jieba, whose dictionary splits 损失函数 into 损失 and 函数 and
-    drops the 熵 of 交叉熵; the search, which does not segment a query, would then find neither.
-    Given the terms, jieba indexes each whole as well as in its parts.
-    """
-    if not edition_language(config.language).startswith("zh"):
-        return
-    words = glossary_words(Path(app.srcdir) / "reference" / "glossary.md")
-    dictionary = Path(config.losslab_build_dir) / "search-words-zh_CN.txt"
-    dictionary.parent.mkdir(parents=True, exist_ok=True)
-    dictionary.write_text("".join(f"{word} 100000 n\n" for word in words), encoding="utf-8")
-    config.html_search_options = {**config.html_search_options, "dict": str(dictionary)}
+    """Teach the Chinese search index the glossary's terms as words (see ``ChineseSearch``)."""
+    if edition_language(config.language).startswith("zh"):
+        ChineseSearch.words = glossary_words(Path(app.srcdir) / "reference" / "glossary.md")
 
 
 class ChineseSearch(SearchChinese):
-    """Sphinx's Chinese search, which starts jieba only once it has a page to index.
+    """Sphinx's Chinese search, with the glossary's terms as words, started only when needed.
 
-    Sphinx loads jieba's dictionaries, a second or more, whenever it writes the search index,
-    even in a rebuild with nothing to index. This does it on the first text it segments, and
-    then with the words of ``html_search_options["dict"]`` (the glossary's terms).
+    Sphinx segments Chinese with jieba, whose dictionary splits 损失函数 into 损失 and 函数 and
+    drops the 熵 of 交叉熵; the search, which does not segment a query, would then find neither.
+    Given the terms (``words``), jieba indexes each whole as well as in its parts. And where
+    Sphinx loads jieba's dictionaries (a second or more) whenever it writes the search index,
+    even in a rebuild with nothing to index, this does it on the first text it segments.
     """
 
+    #: The words jieba keeps whole: the glossary's Chinese terms, set when a build starts.
+    words: ClassVar[list[str]] = []
+
     def __init__(self, options: dict[str, str]) -> None:
-        self._words = options.get("dict")
         super().__init__({**options, "dict": ""})
+        self._started = False
 
     def split(self, input: str) -> list[str]:
-        if self._words:
-            load_words(self._words)
-            self._words = None
+        if not self._started:
+            for word in self.words:
+                jieba.add_word(word, freq=100_000)
+            self._started = True
         return super().split(input)
 
 
