@@ -737,36 +737,52 @@ def visit(
         The detail and every problem seen while the page was open.
     """
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    context = browser.new_context(
-        viewport=PHONE if phone else VIEWPORT,
-        device_scale_factor=PHONE_SCALE if phone else 1,
-        is_mobile=phone,
-        has_touch=phone,
-        color_scheme=mode or "light",
-    )
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    if mode is not None:
-        # pydata-sphinx-theme (under sphinx-book-theme) applies the stored mode from an inline
-        # script in <head>, so it must be in localStorage before that script runs.
-        context.add_init_script(
-            "if (location.protocol === 'http:') {"
-            f" localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}'); }}"
+    # Once in a while a page that loads fine elsewhere never goes network-idle within the
+    # timeout (the whole run fails on it about one time in ten): such a stalled load is tried
+    # once more, in a fresh context. A page that stalls twice, or fails otherwise, fails.
+    for attempt in (1, 2):
+        context = browser.new_context(
+            viewport=PHONE if phone else VIEWPORT,
+            device_scale_factor=PHONE_SCALE if phone else 1,
+            is_mobile=phone,
+            has_touch=phone,
+            color_scheme=mode or "light",
         )
-    page = context.new_page()
-    problems: list[str] = []
-    watch(page, origin, problems)
-    detail = ""
-    try:
-        page.goto(f"{origin}/{name}", wait_until="load")
-        page.wait_for_load_state("networkidle")
-        detail = inspect(page, problems)
-    except PlaywrightError as error:
-        problems.append(f"browser error: {error.message.splitlines()[0]}")
-    # Requests cancelled by closing the tab are not the page's fault, so copy before closing.
-    report = Report(name, detail, list(problems))
-    context.close()
-    return report
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        if mode is not None:
+            # pydata-sphinx-theme (under sphinx-book-theme) applies the stored mode from an
+            # inline script in <head>, so it must be in localStorage before that script runs.
+            context.add_init_script(
+                "if (location.protocol === 'http:') {"
+                f" localStorage.setItem('mode', '{mode}');"
+                f" localStorage.setItem('theme', '{mode}'); }}"
+            )
+        page = context.new_page()
+        problems: list[str] = []
+        watch(page, origin, problems)
+        detail = ""
+        try:
+            page.goto(f"{origin}/{name}", wait_until="load")
+            page.wait_for_load_state("networkidle")
+        except PlaywrightTimeoutError as error:
+            if attempt == 1:
+                context.close()
+                continue
+            problems.append(f"browser error, twice: {error.message.splitlines()[0]}")
+        except PlaywrightError as error:
+            problems.append(f"browser error: {error.message.splitlines()[0]}")
+        else:
+            try:
+                detail = inspect(page, problems)
+            except PlaywrightError as error:
+                problems.append(f"browser error: {error.message.splitlines()[0]}")
+        # Requests cancelled by closing the tab are not the page's fault: copy before closing.
+        report = Report(name, detail, list(problems))
+        context.close()
+        return report
+    raise AssertionError("unreachable: the second attempt returns")
 
 
 def wait_for_math(page: Page, problems: list[str]) -> int:
