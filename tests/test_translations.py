@@ -8,7 +8,6 @@ missing or fuzzy in its catalog, fails the strict build.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import re
 import sys
 from pathlib import Path
@@ -34,9 +33,7 @@ def _name(path: Path) -> str:
 
 def glossary() -> dict[str, str]:
     """The glossary's English terms (lower case) and their Chinese."""
-    lines = (DOCS / "reference" / "glossary.md").read_text(encoding="utf-8").splitlines()
-    terms = translations.glossary_terms()
-    return {line.lower(): after for line, after in itertools.pairwise(lines) if line in terms}
+    return {english.lower(): chinese for english, chinese in translations.glossary().items()}
 
 
 def test_every_page_has_a_catalog_and_every_catalog_a_page() -> None:

@@ -213,14 +213,19 @@ def write(catalog: Catalog, path: Path) -> None:
         write_po(handle, catalog, width=0, omit_header=False)
 
 
-def glossary_terms(glossary: Path = ROOT / "docs" / "reference" / "glossary.md") -> frozenset[str]:
-    """The English terms of the glossary: each an unindented line followed by its Chinese."""
-    lines = glossary.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        line
+def glossary(path: Path = ROOT / "docs" / "reference" / "glossary.md") -> dict[str, str]:
+    """The glossary's English terms and their Chinese (the line after each unindented term)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {
+        line: after
         for line, after in itertools.pairwise(lines)
         if line and not line[0].isspace() and _WORD.search(line) and _CJK.search(after[:12])
-    )
+    }
+
+
+def glossary_terms() -> frozenset[str]:
+    """The English terms of the glossary."""
+    return frozenset(glossary())
 
 
 def _shown(path: Path) -> str:

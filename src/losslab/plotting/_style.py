@@ -149,33 +149,27 @@ class _BookFigure(mpl.figure.Figure):
         return [t.get_text() for t in self.findobj(mpl.text.Text) if t.get_text().strip()]
 
     def png(self, language: str = "en") -> bytes:
-        """The figure as PNG bytes, its text in `language` (one of ``LANGUAGES``).
-
-        Raises
-        ------
-        ValueError
-            If `language` is not one of ``LANGUAGES``.
-        RuntimeError
-            In Chinese, if the CJK font is missing or a glyph is missing from it.
-        """
+        """The figure as PNG bytes, its text in `language`; raises as ``_render`` does."""
         return self._render(language, "png")
 
     def svg(self, language: str = "en") -> bytes:
-        """The figure as SVG bytes, its text in `language`, every glyph drawn as a path.
+        """The figure as SVG bytes, its text in `language`; raises as ``_render`` does.
 
         The outlines of the glyphs are in the file, so no font is needed to show it; the file has
         no date, and its ids are the same in every run.
-
-        Raises
-        ------
-        ValueError
-            If `language` is not one of ``LANGUAGES``.
-        RuntimeError
-            In Chinese, if the CJK font is missing or a glyph is missing from it.
         """
         return self._render(language, "svg")
 
     def _render(self, language: str, file_format: str) -> bytes:
+        """The figure as a file of `file_format`, its text in `language`.
+
+        Raises
+        ------
+        ValueError
+            If `language` is not one of ``LANGUAGES``.
+        RuntimeError
+            In Chinese, if the CJK font is missing or a glyph is missing from it.
+        """
         if language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
         if self._layout is not None:
