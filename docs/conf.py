@@ -30,6 +30,7 @@ extensions = [
     "claims_index",  # the claims index table, generated from reference/claims.toml
     "accessible_citations",  # bibliography entries a screen reader can list
     "editions",  # the Chinese edition: glue and figures in translations, the language switch
+    "print_edition",  # the singlehtml builder makes the printed book (tools/print_book.py)
 ]
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
 nitpicky = True

@@ -207,7 +207,7 @@ def _choose_pictures(app: Sphinx, config: Any) -> None:
     if edition_language(config.language) == "en":
         config.nb_mime_priority_overrides = [
             *config.nb_mime_priority_overrides,
-            ("html", "image/svg+xml", None),
+            *((builder, "image/svg+xml", None) for builder in ("html", "singlehtml")),
         ]
 
 

@@ -89,21 +89,20 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from itertools import product
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, unquote, urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM, find_chromium, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -116,19 +115,6 @@ if TYPE_CHECKING:
         ViewportSize,
     )
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# Root runs need --no-sandbox; the networking switches stop Chromium's own background traffic
-# (updates, sync, QUIC probes), which on this closed network only piles up refused connections.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SKIPPED_DIRS = {"_static", "_sources", "_images"}
 PAGE_TIMEOUT_MS = 90_000  # capturing the API page whole (200,000 px tall on a phone) is slow
 MATH_TIMEOUT_MS = 15_000
@@ -524,53 +510,6 @@ class Search:
     def name(self) -> str:
         """The search page with the query, quoted, relative to the site root."""
         return f"{self.edition.folder}search.html?" + urlencode({"q": self.term}, quote_via=quote)
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Static file handler that does not log each request to stderr."""
-
-    def log_message(self, fmt: str, *args: Any) -> None:
-        """Drop the message."""
-
-
-class QuietServer(ThreadingHTTPServer):
-    """Threaded HTTP server that does not print tracebacks of dropped connections."""
-
-    # The browsers open a connection per file, several at once; the default backlog of 5
-    # overflows, and a connection refused that way is retried only a second or more later.
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Drop the error.
-
-        The browser drops connections it no longer needs; a real failure shows up as a failed
-        request on the page, which is reported there with its URL.
-        """
-
-
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve a directory on 127.0.0.1 from a background thread.
-
-    Parameters
-    ----------
-    root : Path
-        The directory to serve.
-
-    Yields
-    ------
-    str
-        The origin of the server, such as ``http://127.0.0.1:40123``.
-    """
-    handler = partial(QuietHandler, directory=str(root))
-    with QuietServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-            thread.join()
 
 
 def find_pages(root: Path) -> list[str]:
@@ -1442,18 +1381,6 @@ def print_report(report: Report) -> None:
     """
     status = "FAIL" if report.problems else "ok"
     print(f"{status}  {report.name}  ({report.detail})", flush=True)
-
-
-def find_chromium() -> str | None:
-    """Locate the Chromium binary to drive.
-
-    Returns
-    -------
-    str or None
-        The absolute path of ``$CHROMIUM`` (default ``/usr/bin/chromium``), or None if it is
-        not an executable.
-    """
-    return shutil.which(os.environ.get("CHROMIUM", DEFAULT_CHROMIUM))
 
 
 def parse_search(value: str) -> tuple[str, int]:
