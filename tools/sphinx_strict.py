@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-STRICT_FLAGS = ("-W", "-n", "--keep-going", "-b", "html")
+STRICT_FLAGS = ("-W", "-n", "--keep-going")
 
 #: The editions, English first: it is the one the other's catalogs translate.
 EDITIONS = ("en", "zh_CN")
@@ -25,12 +25,14 @@ def edition_html(build: Path, language: str) -> Path:
     return build / "html" if language == "en" else build / "html" / language
 
 
-def edition_arguments(docs: Path, build: Path, language: str) -> list[str]:
+def edition_arguments(docs: Path, build: Path, language: str, builder: str = "html") -> list[str]:
     """The arguments of Sphinx for a strict build of the `language` edition of `docs`."""
     if language not in EDITIONS:
         raise ValueError(f"no edition {language!r}: the editions are {', '.join(EDITIONS)}")
     return [
         *STRICT_FLAGS,
+        "-b",
+        builder,
         "-D",
         f"language={language}",
         "-d",
@@ -40,6 +42,9 @@ def edition_arguments(docs: Path, build: Path, language: str) -> list[str]:
     ]
 
 
-def edition_command(docs: Path, build: Path, language: str, *options: str) -> list[str]:
-    """The command that builds the `language` edition strictly, with this Python's Sphinx."""
-    return [sys.executable, "-m", "sphinx", *options, *edition_arguments(docs, build, language)]
+def edition_command(
+    docs: Path, build: Path, language: str, *options: str, builder: str = "html"
+) -> list[str]:
+    """The command that builds the `language` edition strictly with `builder`."""
+    arguments = edition_arguments(docs, build, language, builder)
+    return [sys.executable, "-m", "sphinx", *options, *arguments]

@@ -13,8 +13,8 @@ the root one. This extension turns that page into a book when the builder is ``s
   in one page the second ``id1`` is renamed, with the links to it, so that every internal link
   leads to its own target. A link to an id the page lacks is a warning, which fails the build.
 - **Front matter.** The ``print.html`` template puts a title page (the landing page's title and
-  subtitle, the version, the date of the commit, never the clock) and a table of contents before
-  the parts, with ``losslab-print.css`` alone for the styles: printed pages, not the site's.
+  subtitle, the version, the date of the last commit, never the clock) and a table of contents
+  before the parts, with ``losslab-print.css`` for the styles: printed pages, not the site's.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import subprocess
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -40,30 +38,20 @@ sphinx_text = get_translation("sphinx")
 KEPT_STYLES = re.compile(r"(pygments|mystnb)[^/]*\.css$")
 
 
-def source_date(srcdir: Path) -> datetime.date:
-    """The date of the book's sources: ``SOURCE_DATE_EPOCH`` if set, else the last commit's.
+def source_date() -> datetime.date:
+    """The date of the book's sources, from ``SOURCE_DATE_EPOCH``, which ``tools/print_book.py``
+    sets to the time of the last commit.
 
     Raises
     ------
     RuntimeError
-        If neither is known (the sources are not a git checkout and the variable is unset).
+        If ``SOURCE_DATE_EPOCH`` is unset: the printed book is never dated by the clock.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
-        try:
-            result = subprocess.run(
-                ["git", "log", "-1", "--format=%ct"],
-                cwd=srcdir,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        except (OSError, subprocess.CalledProcessError) as error:
-            raise RuntimeError(
-                "the printed book is dated by its last commit: run it in a git checkout, or set "
-                "SOURCE_DATE_EPOCH"
-            ) from error
-        epoch = result.stdout.strip()
+        raise RuntimeError(
+            "the printed book is dated by SOURCE_DATE_EPOCH: print it with tools/print_book.py"
+        )
     return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
 
 
@@ -137,7 +125,9 @@ def _link_up(units: dict[str, nodes.Element], left_out: set[str], root: str) -> 
                 continue
             new = rename.get((document, id_), id_)
             if new not in ids:
-                logger.warning("no target %r of %s in the printed book", id_, document, location=root)
+                logger.warning(
+                    "no target %r of %s in the printed book", id_, document, location=root
+                )
             if "refid" in reference:
                 reference["refid"] = new
             else:
@@ -197,7 +187,7 @@ def page_context(
     """Render the printed book with ``print.html`` and its own styles and scripts."""
     if app.builder.name != "singlehtml" or pagename != app.config.root_doc:
         return None
-    date = source_date(Path(app.srcdir))
+    date = source_date()
     context["losslab_print"] = {
         **app.env.losslab_print_front,
         "version": app.config.release,

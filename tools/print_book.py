@@ -1,0 +1,250 @@
+"""Print the book: each edition as one PDF, by headless Chromium after MathJax has typeset it.
+
+    python tools/print_book.py [--language en|zh_CN ...] [--build DIR]
+
+Run it after ``tools/build_book.py``, whose environments it reuses, so that nothing is read or
+executed again: for each edition, Sphinx's ``singlehtml`` builder writes the whole book as one
+page (``DIR/print/<language>/index.html``, made a book by ``docs/_ext/print_edition.py``), and
+Chromium prints that page to ``DIR/pdf/losslab.pdf`` and ``DIR/pdf/losslab-zh_CN.pdf``. A copy
+goes into the edition's site, where every page's download menu links it.
+
+The PDF has an outline of the headings, page numbers, links inside the book and every font
+embedded. Chromium writes the time of printing and a random document id into it; both are
+replaced by values derived from the commit and the content, so that two prints of one commit
+are the same bytes. ``DIR`` is ``LOSSLAB_BUILD_DIR``, else ``docs/_build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from browser import CHROMIUM_ARGS, find_chromium, serve
+from sphinx_strict import EDITIONS, edition_command, edition_html
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+MATH_TIMEOUT_MS = 60_000
+#: What the printed book is made of besides the edition's site.
+PRINT_INPUTS = (
+    DOCS / "_templates" / "print.html",
+    DOCS / "_static" / "losslab-print.css",
+    DOCS / "_ext" / "print_edition.py",
+    Path(__file__),
+)
+# Chromium writes the time of printing, and numbers the tagged structure by its DOM's node
+# counter, which depends on what the browser did before; both are rewritten (same length).
+PRINT_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[^)]*\)")
+NODE_IDS = re.compile(rb"\(node([0-9]{8})\)")
+
+
+def pdf_name(language: str) -> str:
+    """The file name of the `language` edition's PDF."""
+    return "losslab.pdf" if language == "en" else f"losslab-{language}.pdf"
+
+
+def source_epoch() -> int:
+    """The time of the sources: ``SOURCE_DATE_EPOCH`` if set, else the last commit's.
+
+    Raises
+    ------
+    SystemExit
+        If neither is known: the book is not printed with the date of the clock.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(
+            "the book is dated by its last commit: print it in a git checkout, or set "
+            "SOURCE_DATE_EPOCH"
+        ) from error
+    return int(result.stdout)
+
+
+def fixed_pdf(data: bytes, epoch: int) -> bytes:
+    """`data` with its dates set to `epoch` and its structure ids numbered from 1.
+
+    Every replacement has the length of what it replaces, so the offsets in the file's cross
+    reference table stay right.
+
+    Raises
+    ------
+    ValueError
+        If `data` has no creation date: Chromium's PDFs changed, and this must be looked at.
+    """
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(epoch)).encode()
+
+    def date(match: re.Match[bytes]) -> bytes:
+        new = b"/%s (D:%s+00'00')" % (match[1], stamp)
+        if len(new) != len(match[0]):
+            raise ValueError(f"unexpected date in the PDF: {match[0]!r}")
+        return new
+
+    fixed, dates = PRINT_DATES.subn(date, data)
+    if not dates:
+        raise ValueError("Chromium's PDF has no /CreationDate: check what else it writes")
+    numbers: dict[bytes, int] = {}
+
+    def node(match: re.Match[bytes]) -> bytes:
+        number = numbers.setdefault(match[1], len(numbers) + 1)
+        return b"(node%08d)" % number
+
+    return NODE_IDS.sub(node, fixed)
+
+
+def inputs_digest(build_dir: Path, language: str) -> str:
+    """A digest of what the `language` edition's PDF is printed from.
+
+    That is its site's pages and images (the build status page, with its measured times,
+    aside), ``PRINT_INPUTS`` and the time of the sources.
+    """
+    site = edition_html(build_dir, language)
+    digest = hashlib.sha256()
+    # The English site holds the other editions' folders; they are not its inputs.
+    others = [edition_html(build_dir, code) for code in EDITIONS if code != language]
+    others = [other for other in others if site in other.parents]
+    for path in sorted(site.rglob("*")):
+        if (
+            not path.is_file()
+            or path.suffix not in {".html", ".png", ".svg", ".js", ".css"}
+            or path.name == "status.html"
+            or any(other in path.parents for other in others)
+        ):
+            continue
+        digest.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in PRINT_INPUTS:
+        digest.update(path.read_bytes())
+    digest.update(str(source_epoch()).encode())
+    return digest.hexdigest()
+
+
+def single_page(build_dir: Path, language: str, options: list[str]) -> Path:
+    """Write the `language` edition as one page; return its folder.
+
+    The builder starts from a copy of the edition's environment (``doctrees/<language>``, left
+    by the HTML build), so it reads and executes nothing, and the HTML build's own environment
+    stays untouched.
+    """
+    doctrees = build_dir / "doctrees" / language
+    if not (doctrees / "environment.pickle").exists():
+        raise SystemExit(f"no build of the {language} edition in {build_dir}: run build_book.py")
+    copy = build_dir / "doctrees" / f"print-{language}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(doctrees, copy)
+    out = build_dir / "print" / language
+    command = edition_command(DOCS, build_dir, language, *options, builder="singlehtml")
+    command[command.index(str(doctrees))] = str(copy)
+    command[-1] = str(out)
+    env = {
+        **os.environ,
+        "LOSSLAB_BUILD_DIR": str(build_dir),
+        "SOURCE_DATE_EPOCH": str(source_epoch()),
+    }
+    subprocess.run(command, env=env, check=True)
+    return out
+
+
+def print_page(page_dir: Path, pdf: Path, chromium: str) -> None:
+    """Print ``page_dir/index.html`` to `pdf` once MathJax, the fonts and the images are ready.
+
+    Raises
+    ------
+    RuntimeError
+        If the page logs an error, fails to load a file, or MathJax cannot typeset a formula.
+    """
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with serve(page_dir) as origin, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+        page.on(
+            "response",
+            lambda response: response.status >= 400 and problems.append(f"{response.url}"),
+        )
+        page.goto(f"{origin}/index.html", wait_until="load")
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+            timeout=MATH_TIMEOUT_MS,
+        )
+        page.evaluate(
+            "async () => { await MathJax.startup.promise; await document.fonts.ready;"
+            " await Promise.all([...document.images].map((image) => image.decode())); }"
+        )
+        errors = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
+        if errors:
+            problems.append(f"MathJax could not typeset {errors} formula(s)")
+        if problems:
+            browser.close()
+            raise RuntimeError(f"{page_dir / 'index.html'}: " + "; ".join(problems))
+        data = page.pdf(
+            prefer_css_page_size=True,
+            print_background=True,
+            outline=True,
+            tagged=True,
+        )
+        browser.close()
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(fixed_pdf(data, source_epoch()))
+
+
+def print_editions(build_dir: Path, languages: list[str], options: list[str]) -> dict[str, float]:
+    """Print the editions `languages` built in `build_dir`; return the seconds each took.
+
+    An edition whose site and print inputs are those of its last print is not printed again.
+    """
+    chromium = find_chromium()
+    if chromium is None:
+        raise SystemExit("chromium not found: apt-get install chromium (or set CHROMIUM)")
+    seconds = {}
+    for language in languages:
+        start = time.perf_counter()
+        pdf = build_dir / "pdf" / pdf_name(language)
+        stamp = pdf.with_suffix(".inputs")
+        digest = inputs_digest(build_dir, language)
+        done = "up to date"
+        if not pdf.exists() or not stamp.exists() or stamp.read_text() != digest:
+            print_page(single_page(build_dir, language, options), pdf, chromium)
+            stamp.write_text(digest)
+            done = "printed"
+        shutil.copyfile(pdf, edition_html(build_dir, language) / pdf_name(language))
+        seconds[language] = time.perf_counter() - start
+        print(f"{language}: {done} in {seconds[language]:.1f} s, {pdf}")
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    """Print the editions that `argv` asks for; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", action="append", choices=EDITIONS, help="default: both")
+    parser.add_argument("--build", type=Path, default=None)
+    args, options = parser.parse_known_args(argv)
+    build_dir = args.build or Path(os.environ.get("LOSSLAB_BUILD_DIR", DOCS / "_build"))
+    languages = [code for code in EDITIONS if code in (args.language or EDITIONS)]
+    try:
+        print_editions(build_dir.resolve(), languages, options)
+    except subprocess.CalledProcessError as error:
+        return error.returncode or 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
