@@ -31,6 +31,7 @@ extensions = [
     "accessible_citations",  # bibliography entries a screen reader can list
     "editions",  # the Chinese edition: glue and figures in translations, the language switch
     "print_edition",  # the singlehtml builder makes the printed book (tools/print_book.py)
+    "notebooks",  # each chapter as a notebook; the download menu links it and the PDF
 ]
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints"]
 nitpicky = True
@@ -107,7 +108,8 @@ templates_path = ["_templates"]
 html_css_files = ["losslab.css"]
 html_theme_options = {
     "repository_url": "",
-    "use_download_button": False,
+    # The page's source, the chapter's notebook and the edition's PDF (_ext/notebooks.py).
+    "use_download_button": True,
     "show_toc_level": 2,
     "navigation_with_keys": False,
     # pydata-sphinx-theme 0.20 adds a header bar holding a second search field unless this is
