@@ -1,9 +1,9 @@
 """Every workflow of losslab is a nox session; `nox -l` lists them.
 
 Each session installs exactly the dependency groups it needs from `uv.lock` (never a fresh
-resolution), so a build today and a build next year use the same versions; `package` alone
-resolves afresh, as a user's `pip install` would. Plain `nox` runs lint,
-package, tests, docs, site and proof.
+resolution), so a build today and a build next year use the same versions; `package` and the
+reader's environment of `notebooks` alone resolve afresh, as a user's `pip install` would.
+Plain `nox` runs lint, package, tests, docs, pdf, notebooks, site and proof.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sphinx_strict import STRICT_FLAGS
 
 nox.needs_version = ">=2024.4.15"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "package", "tests", "docs", "site", "proof"]
+nox.options.sessions = ["lint", "package", "tests", "docs", "pdf", "notebooks", "site", "proof"]
 nox.options.reuse_existing_virtualenvs = True
 
 ROOT = pathlib.Path(__file__).parent
@@ -45,7 +45,10 @@ def install(session: nox.Session, *groups: str) -> None:
 
 
 def build_docs(session: nox.Session, *arguments: str) -> None:
-    """Build both editions strictly (tools/build_book.py), then check that they agree."""
+    """Build both editions strictly and print them (tools/build_book.py), then check that the
+    editions agree."""
+    if "--no-pdf" not in arguments and not shutil.which(os.environ.get("CHROMIUM", "chromium")):
+        session.error("chromium not found: install Debian's chromium, or pass -- --no-pdf")
     session.run("python", str(ROOT / "tools" / "build_book.py"), *arguments)
     if "--language" not in arguments:
         session.run("python", str(ROOT / "tests" / "build" / "check_editions.py"), str(HTML))
@@ -72,16 +75,74 @@ def package(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build both editions of the book strictly (any warning or failing cell fails).
+    """Build both editions of the book strictly (any warning or failing cell fails), with each
+    chapter's notebook and each edition's PDF.
 
-    The English edition is at docs/_build/html, the Chinese one at docs/_build/html/zh_CN; a
-    check then requires the same pages and the same glued numbers in both. ``nox -s docs --
-    --language en`` (or ``zh_CN``) builds one edition, for authors; further arguments after
+    The English edition is at docs/_build/html, the Chinese one at docs/_build/html/zh_CN, the
+    PDFs in docs/_build/pdf (and in their sites); a check then requires the same pages and the
+    same glued numbers in both editions. ``nox -s docs -- --language en`` (or ``zh_CN``) builds
+    one edition, ``-- --no-pdf`` leaves the PDFs out, for authors; further arguments after
     ``--`` go to sphinx-build.
     """
-    install(session, "docs")
+    install(session, "docs", "site")
     build_docs(session, *session.posargs)
     session.log(f"The site is at {HTML / 'index.html'}, the Chinese edition at {HTML / 'zh_CN'}")
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Print each edition to a PDF with headless Chromium after MathJax, and check the PDFs.
+
+    docs/_build/pdf/losslab.pdf and losslab-zh_CN.pdf: every font embedded, every chapter's
+    title in the text and in the outline, no TeX left untypeset (poppler's pdffonts, pdftotext,
+    pdftohtml, pdfinfo). The page counts go to docs/_build/pdf/pages.json.
+    """
+    for tool in ("pdffonts", "pdftotext", "pdftohtml", "pdfinfo"):
+        if not shutil.which(tool):
+            session.error(f"{tool} not found: install poppler-utils")
+    install(session, "docs", "site")
+    build_docs(session)
+    session.run(
+        "python",
+        str(ROOT / "tests" / "build" / "check_pdf.py"),
+        str(BUILD / "pdf"),
+        str(HTML),
+        "--json",
+        str(BUILD / "pdf" / "pages.json"),
+    )
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Run every chapter notebook of both editions in a fresh environment holding only
+    ``losslab[plot]`` and ``ipykernel``, as a reader who downloads one would.
+
+    That environment (.nox/notebooks-reader) is made anew each time, resolved by uv from the
+    package index like a user's ``pip install``; nbclient runs the notebooks from this session.
+    """
+    install(session, "docs")
+    build_docs(session, "--no-pdf")
+    reader = ROOT / ".nox" / "notebooks-reader"
+    session.run("uv", "venv", "--clear", "-q", str(reader), external=True)
+    python = str(reader / "bin" / "python")
+    session.run(
+        "uv",
+        "pip",
+        "install",
+        "-q",
+        "--python",
+        python,
+        f"losslab[plot] @ {ROOT.as_uri()}",
+        "ipykernel",
+        external=True,
+    )
+    session.run(
+        "python",
+        str(ROOT / "tests" / "build" / "check_notebooks.py"),
+        str(HTML),
+        "--python",
+        python,
+    )
 
 
 @nox.session
@@ -187,7 +248,7 @@ def proof(session: nox.Session) -> None:
     for tool in [] if online else ["unshare", "ip"]:
         if not shutil.which(tool):
             session.error(f"{tool} not found: install util-linux and iproute2, or pass -- --online")
-    install(session, "docs")
+    install(session, "docs", "site")
     work = DOCS / "_build" / "proof"
     session.run(
         "python",
@@ -205,7 +266,7 @@ def readme(session: nox.Session) -> None:
     but the accuracy table; ``-- --bench-json PATH``
     reads the accuracy table from an earlier ``nox -s bench -- --json PATH``.
     """
-    install(session, "test", "docs", "bench")
+    install(session, "test", "docs", "site", "bench")
     script = str(ROOT / "tools" / "readme_figures.py")
     session.run("python", script, "measure", *session.posargs)
     session.run("python", script, "render")

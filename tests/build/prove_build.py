@@ -3,9 +3,10 @@
 Usage: ``python tests/build/prove_build.py WORK [--offline]``
 
 1. Build the book, both editions, twice from clean (each time with its own empty execution
-   cache), and require the two sites to be byte-identical: every HTML page, figure, script and
-   stylesheet of both editions. The one exception is the measured part of the execution-status
-   pages (when each chapter ran and how long it took), which is masked before comparing.
+   cache), and require the two sites to be byte-identical: every HTML page, figure, script,
+   stylesheet, chapter notebook and PDF of both editions. The one exception is the measured
+   part of the execution-status pages (when each chapter ran and how long it took), which is
+   masked before comparing.
 2. Start a third clean build, kill it while a chapter is executing, then build again into the
    same place; the second attempt must succeed and produce the same site as the first builds.
 

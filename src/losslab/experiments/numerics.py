@@ -541,7 +541,9 @@ def poisson_sweep(counts: npt.ArrayLike | None = None) -> PoissonSweep:
     try:
         import scipy.stats
     except ImportError as error:
-        raise ImportError("poisson_sweep compares with scipy.stats: pip install scipy") from error
+        raise ImportError(
+            "poisson_sweep compares with scipy.stats: pip install 'losslab[plot]'"
+        ) from error
 
     y = np.round(np.geomspace(1e2, 1e15, 53)) if counts is None else np.asarray(counts, float)
     eta = np.log(y)

@@ -212,7 +212,9 @@ def cost_families() -> list[CostFamily]:
         import scipy.special
         import scipy.stats
     except ImportError as error:
-        raise ImportError("cost_families compares with scipy.stats: pip install scipy") from error
+        raise ImportError(
+            "cost_families compares with scipy.stats: pip install 'losslab[plot]'"
+        ) from error
 
     logits = np.linspace(-8, 8, 161)
     locs = np.linspace(-4, 4, 161)
