@@ -6,8 +6,9 @@ Usage::
     python tools/readme_figures.py render
     python tools/readme_figures.py check
 
-``measure`` counts the tests and doctests, times a clean build of the book and a no-op rebuild
-(with the execution time of each chapter), runs the accuracy benchmark (or reads the JSON of an
+``measure`` counts the tests and doctests, times a clean build of the book and its PDFs and a
+no-op rebuild (with the execution time of each chapter), counts the PDFs' pages and draws one
+page to ``.readme/pdf-page.png`` (poppler), runs the accuracy benchmark (or reads the JSON of an
 earlier ``nox -s bench -- --json PATH``), and writes everything to ``.readme/figures.json``;
 ``--only tests`` refreshes just the count, ``--only build`` all but the accuracy table. A
 ``measure`` that times the build also copies the desktop and the phone
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from build_book import build as build_book
+from print_book import pdf_name, print_editions
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -42,6 +44,9 @@ PICTURE = ROOT / ".readme" / "site.png"
 # Beside it, the same place of the book on a phone (390 px wide).
 PHONE_SCREENSHOT = ROOT / "docs" / "_build" / "screenshots" / "numerics-phone.png"
 PHONE_PICTURE = ROOT / ".readme" / "site-phone.png"
+# And a page of the printed book: the one with this figure of the numerics chapter.
+PDF_PICTURE = ROOT / ".readme" / "pdf-page.png"
+PDF_PICTURE_TEXT = "Error in ulp against an mpmath reference"
 BEGIN = "<!-- figures: written by tools/readme_figures.py from .readme/figures.json -->"
 END = "<!-- figures: end -->"
 
@@ -61,12 +66,46 @@ def count_tests() -> int:
     return int(found.group(1))
 
 
+def pdf_pages(pdf: Path) -> int:
+    """The number of pages of `pdf` (poppler's pdfinfo)."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, flags=re.M)[1])
+
+
+def picture_pdf_page(pdf: Path) -> int:
+    """Draw the page of `pdf` that holds ``PDF_PICTURE_TEXT`` to ``PDF_PICTURE``; its number."""
+    for page in range(1, pdf_pages(pdf) + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        if PDF_PICTURE_TEXT in " ".join(text.split()):
+            stem = PDF_PICTURE.with_suffix("")
+            command = ["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", str(page)]
+            subprocess.run([*command, "-l", str(page), str(pdf), str(stem)], check=True)
+            return page
+    sys.exit(f"no page of {pdf} holds {PDF_PICTURE_TEXT!r}")
+
+
 def time_build() -> dict[str, Any]:
-    """Seconds for clean builds of the editions, for a no-op rebuild, and per chapter."""
+    """Time clean builds of the editions and their PDFs, a no-op rebuild, and each chapter.
+
+    Also counts the PDFs' pages and draws one of them to ``PDF_PICTURE``.
+    """
     with tempfile.TemporaryDirectory() as work:
         languages = ["en", "zh_CN"]
-        clean, noop = (build_book(Path(work), languages, ["-q"]) for _ in range(2))
+        clean, printed, noop = {}, {}, {}
+        for times, prints in ((clean, printed), (noop, noop)):
+            built = build_book(Path(work), languages, ["-q"])
+            for language, seconds in print_editions(Path(work), languages, ["-q"]).items():
+                prints[language] = prints.get(language, 0) + seconds
+            for language, seconds in built.items():
+                times[language] = times.get(language, 0) + seconds
         status = Path(work, "html", "reference", "status.html").read_text(encoding="utf-8")
+        pages = {code: pdf_pages(Path(work, "pdf", pdf_name(code))) for code in languages}
+        picture_page = picture_pdf_page(Path(work, "pdf", pdf_name("en")))
     rows = re.findall(
         r'<span class="doc">chapters/([\w-]+)</span>.*?<td><p>[^<]*</p></td>\s*'
         r"<td><p>[^<]*</p></td>\s*<td><p>([\d.]+)</p></td>",
@@ -76,7 +115,11 @@ def time_build() -> dict[str, Any]:
     return {
         "clean_seconds": round(sum(clean.values()), 1),
         "clean_seconds_by_edition": {name: round(s, 1) for name, s in clean.items()},
+        "pdf_seconds_by_edition": {name: round(s, 1) for name, s in printed.items()},
+        "everything_seconds": round(sum(clean.values()) + sum(printed.values()), 1),
         "noop_seconds": round(sum(noop.values()), 1),
+        "pdf_pages": pages,
+        "pdf_picture_page": picture_page,
         "chapters": {html.unescape(name): float(run) for name, run in rows},
     }
 
@@ -147,6 +190,7 @@ def render_block(figures: dict[str, Any]) -> str:
     build = figures["build"]
     chapters = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in build["chapters"].items())
     editions = build["clean_seconds_by_edition"]
+    printed, pages = build["pdf_seconds_by_edition"], build["pdf_pages"]
     accuracy = figures["accuracy"]
     env = accuracy["environment"]
     torch = env["torch"] or "not installed"
@@ -155,10 +199,15 @@ def render_block(figures: dict[str, Any]) -> str:
             BEGIN,
             "",
             f"- Over **{figures['tests'] // 50 * 50:,}** tests and doctests (`nox -s tests`).",
-            "- Clean build of both editions of the book, every chapter executed: "
-            f"**{build['clean_seconds']} s** (English {editions['en']} s, then the Chinese "
-            f"edition, which executes nothing, {editions['zh_CN']} s); a rebuild of both with "
+            "- Clean build of everything, both editions with their chapter notebooks and "
+            f"their PDFs: **{build['everything_seconds']} s**. The sites took "
+            f"{build['clean_seconds']} s, every chapter executed (English {editions['en']} s, "
+            f"then the Chinese edition, which executes nothing, {editions['zh_CN']} s), the "
+            f"PDFs {printed['en']} s and {printed['zh_CN']} s. A rebuild of everything with "
             f"nothing changed: **{build['noop_seconds']} s**. Chapter execution: {chapters}.",
+            f"- The PDFs: **{pages['en']} pages** in English, **{pages['zh_CN']} pages** in "
+            f"Chinese (A4; `.readme/pdf-page.png` above is page {build['pdf_picture_page']} "
+            "of the English one).",
             f"- Accuracy over the whole float64 range ({accuracy['points']:,} points per "
             f"elementwise function, {accuracy['rows']:,} rows per reduction; logsumexp, "
             "gaussian_nll and poisson_nll in ulp / max(1, condition number)), beside scipy and "

@@ -278,6 +278,10 @@ def _offer_notebook(
         context["ipynb_source"] = notebook_name(pagename)
 
 
+#: The tooltip of the PDF in the download menu, by edition.
+PDF_TITLE = {"en": "Download the whole book as a PDF", "zh_CN": "下载整本书的 PDF"}
+
+
 def _offer_pdf(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -288,7 +292,11 @@ def _offer_pdf(
         for button in group.get("buttons", []):
             if button.get("label") == "download-pdf-button":
                 button.pop("javascript", None)
-                button.update(type="link", url=context["pathto"](name, 1))
+                button.update(
+                    type="link",
+                    url=context["pathto"](name, 1),
+                    tooltip=PDF_TITLE.get(language, PDF_TITLE["en"]),
+                )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

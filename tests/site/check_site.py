@@ -32,6 +32,9 @@ on
   the report line); colour contrast is checked in both desktop views, every other rule also on
   the phone.
 
+The first view of a page also fails unless its download menu offers the edition's PDF, and on a
+chapter the chapter's notebook, each a file the server returns whole.
+
 The light views, desktop and phone, also fail unless the page has exactly one language switch
 (``a.losslab-language-switch``), shown and wholly inside the window as the page opens.
 
@@ -979,6 +982,40 @@ def inspect_switch_target(origin: str, other: str, page: Page, problems: list[st
     return f"switch -> {lang}"
 
 
+DOWNLOADS_JS = """() => Array.from(
+  document.querySelectorAll('.dropdown-download-buttons a.dropdown-item'), (a) => a.href)"""
+
+
+def inspect_downloads(origin: str, name: str, page: Page, problems: list[str]) -> str:
+    """Check the download menu: the edition's PDF on every page, the chapter's notebook on a
+    chapter, each a file that the server returns whole (a PDF, a notebook of cells).
+
+    Returns what the menu offers, such as ``downloads .ipynb .md .pdf``.
+    """
+    edition = edition_of(name)
+    links = {site_path(href, origin): href for href in page.evaluate(DOWNLOADS_JS)}
+    pdf = edition.folder + ("losslab.pdf" if edition == ENGLISH else f"losslab-{edition.code}.pdf")
+    wanted = [pdf]
+    bare = name.removeprefix(edition.folder)
+    if bare.startswith("chapters/"):
+        wanted.append(f"{edition.folder}_sources/{bare.removesuffix('.html')}.ipynb")
+    if not links:
+        return ""  # a page Sphinx generates (search, index) has no source to offer
+    for path in wanted:
+        if path not in links:
+            problems.append(f"the download menu lacks {path} (it offers {sorted(links)})")
+            continue
+        response = page.request.get(links[path])
+        body = response.body()
+        if response.status != 200:
+            problems.append(f"the download {path} is HTTP {response.status}")
+        elif path.endswith(".pdf") and not body.startswith(b"%PDF-"):
+            problems.append(f"the download {path} is not a PDF")
+        elif path.endswith(".ipynb") and '"cells"' not in body.decode("utf-8", "replace"):
+            problems.append(f"the download {path} is not a notebook")
+    return "downloads " + " ".join(sorted(PurePosixPath(path).suffix for path in links))
+
+
 def inspect_figures(edition: Edition, page: Page, problems: list[str]) -> str:
     """Check that the images of the main content are those of the page's `edition`.
 
@@ -1264,6 +1301,7 @@ def inspect_page(
         ]
     if first:
         details.append(inspect_figures(edition, page, problems))
+        details.append(inspect_downloads(origin, name, page, problems))
         if edition == CHINESE and name.removeprefix(edition.folder) not in GENERATED_PAGES:
             details.append(inspect_translation(page, problems))
     details.append(inspect_axe(page, problems, contrast=not phone))
