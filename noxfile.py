@@ -95,7 +95,7 @@ def pdf(session: nox.Session) -> None:
 
     docs/_build/pdf/losslab.pdf and losslab-zh_CN.pdf: every font embedded, every chapter's
     title in the text and in the outline, no TeX left untypeset (poppler's pdffonts, pdftotext,
-    pdftohtml, pdfinfo). The page counts go to docs/_build/pdf/pages.json.
+    pdftohtml, pdfinfo).
     """
     for tool in ("pdffonts", "pdftotext", "pdftohtml", "pdfinfo"):
         if not shutil.which(tool):
@@ -107,8 +107,6 @@ def pdf(session: nox.Session) -> None:
         str(ROOT / "tests" / "build" / "check_pdf.py"),
         str(BUILD / "pdf"),
         str(HTML),
-        "--json",
-        str(BUILD / "pdf" / "pages.json"),
     )
 
 

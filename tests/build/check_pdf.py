@@ -9,7 +9,7 @@ For ``losslab.pdf`` and ``losslab-zh_CN.pdf``, against the site of the same edit
   site shows it, and no TeX left untypeset (``\\frac``, ``\\mathbb``, ``$$``, ``\\(``) or MathJax
   error, and no replacement character of a glyph the fonts lacked;
 - the outline (``pdftohtml -xml``) has an entry, leading to a page, for every one of them;
-- ``pdfinfo``: A4 pages, tagged; the page counts are printed, and written to ``--json``.
+- ``pdfinfo``: A4 pages, tagged; the page counts are printed.
 
 Exits 1 and lists every failure.
 """
@@ -17,7 +17,6 @@ Exits 1 and lists every failure.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys
@@ -104,7 +103,6 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdf_dir", type=Path, help="where the PDFs are, such as docs/_build/pdf")
     parser.add_argument("site", type=Path, help="the built site, such as docs/_build/html")
-    parser.add_argument("--json", type=Path, help="write the page counts here")
     args = parser.parse_args(argv)
     failures, counts = [], {}
     for language, (name, folder) in EDITIONS.items():
@@ -115,8 +113,6 @@ def main(argv: list[str]) -> int:
         problems, counts[language] = check(pdf, args.site / folder)
         print(f"{'FAIL' if problems else 'ok'}  {name}: {counts[language]} pages")
         failures += [f"{name}: {problem}" for problem in problems]
-    if args.json:
-        args.json.write_text(json.dumps({"pages": counts}, indent=1) + "\n")
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     return 1 if failures else 0
