@@ -39,6 +39,9 @@ PRINT_INPUTS = (
     DOCS / "_ext" / "print_edition.py",
     Path(__file__),
 )
+# Files of a site that the printed book does not show: the measured build status, and what
+# Sphinx generates for the site alone (which a first rebuild after a clean build rewrites).
+NOT_PRINTED = {"status.html", "genindex.html", "py-modindex.html", "search.html", "searchindex.js"}
 # Chromium writes the time of printing, and numbers the tagged structure by its DOM's node
 # counter, which depends on what the browser did before; both are rewritten (same length).
 PRINT_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[^)]*\)")
@@ -110,8 +113,8 @@ def fixed_pdf(data: bytes, epoch: int) -> bytes:
 def inputs_digest(build_dir: Path, language: str) -> str:
     """A digest of what the `language` edition's PDF is printed from.
 
-    That is its site's pages and images (the build status page, with its measured times,
-    aside), ``PRINT_INPUTS`` and the time of the sources.
+    That is its site's pages, images, scripts and styles (``NOT_PRINTED`` aside),
+    ``PRINT_INPUTS`` and the time of the sources.
     """
     site = edition_html(build_dir, language)
     digest = hashlib.sha256()
@@ -122,7 +125,7 @@ def inputs_digest(build_dir: Path, language: str) -> str:
         if (
             not path.is_file()
             or path.suffix not in {".html", ".png", ".svg", ".js", ".css"}
-            or path.name == "status.html"
+            or path.name in NOT_PRINTED
             or any(other in path.parents for other in others)
         ):
             continue
