@@ -32,6 +32,16 @@ from sphinx_strict import EDITIONS, edition_command, edition_html
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 MATH_TIMEOUT_MS = 60_000
+# The width of the text on an A4 page with the side margins of losslab-print.css (18 mm), in
+# CSS pixels: the page is laid out at this width to find what would not fit.
+TEXT_WIDTH_PX = round((210 - 2 * 18) / 25.4 * 96)
+# What is wider than its room in print, where nothing scrolls: a code block not wrapped, a
+# display equation, a table or a picture wider than the text.
+TOO_WIDE_JS = """(width) => Array.from(
+  document.querySelectorAll('main pre, main mjx-container[display="true"], main table, main img'),
+  (e) => [e.tagName.toLowerCase(), Math.max(e.scrollWidth, e.getBoundingClientRect().width),
+          (e.textContent || e.getAttribute('alt') || '').trim().slice(0, 60)],
+).filter(([, w]) => w > width + 1)"""
 #: What the printed book is made of besides the edition's site.
 PRINT_INPUTS = (
     DOCS / "_templates" / "print.html",
@@ -168,14 +178,16 @@ def print_page(page_dir: Path, pdf: Path, chromium: str) -> None:
     Raises
     ------
     RuntimeError
-        If the page logs an error, fails to load a file, or MathJax cannot typeset a formula.
+        If the page logs an error, fails to load a file, holds a formula MathJax cannot typeset,
+        or something wider than the printed text (which in print can be cut, never scrolled).
     """
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
     with serve(page_dir) as origin, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": TEXT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")
         page.on("console", lambda m: m.type == "error" and problems.append(m.text))
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
@@ -192,6 +204,10 @@ def print_page(page_dir: Path, pdf: Path, chromium: str) -> None:
             "async () => { await MathJax.startup.promise; await document.fonts.ready;"
             " await Promise.all([...document.images].map((image) => image.decode())); }"
         )
+        problems += [
+            f"a {tag} {width:.0f} px wide, wider than the text ({TEXT_WIDTH_PX} px): {text!r}"
+            for tag, width, text in page.evaluate(TOO_WIDE_JS, TEXT_WIDTH_PX)
+        ]
         errors = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
         if errors:
             problems.append(f"MathJax could not typeset {errors} formula(s)")

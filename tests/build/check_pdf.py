@@ -9,6 +9,9 @@ For ``losslab.pdf`` and ``losslab-zh_CN.pdf``, against the site of the same edit
   site shows it, and no TeX left untypeset (``\\frac``, ``\\mathbb``, ``$$``, ``\\(``) or MathJax
   error, and no replacement character of a glyph the fonts lacked;
 - the outline (``pdftohtml -xml``) has an entry, leading to a page, for every one of them;
+- no text runs into the side margins, and the links inside the book (at least one per outline
+  entry: the table of contents) lead to pages of the book (that nothing is wider than the text,
+  code or equation, ``tools/print_book.py`` requires before it prints);
 - ``pdfinfo``: A4 pages, tagged; the page counts are printed.
 
 Exits 1 and lists every failure.
@@ -35,6 +38,11 @@ PRINTED = [
     "reference/bibliography",
 ]
 RAW_TEX = re.compile(r"\\(frac|mathbb|mathbf|operatorname|begin|end|sum|log)\b|\$\$|\\\(|\\\)")
+# The side margin of docs/_static/losslab-print.css (18 mm), in points, less what rounding and
+# the glyphs' side bearings may take.
+SIDE_MARGIN_PT = 18 / 25.4 * 72 - 3
+TEXT = re.compile(r'<text top="-?\d+" left="(-?\d+)" width="(\d+)"[^>]*>(.*?)</text>')
+PAGE = re.compile(r'<page number="(\d+)"[^>]*width="(\d+)"[^>]*>(.*?)</page>', re.DOTALL)
 MATHJAX_ERRORS = ("Math input error", "Undefined control sequence", "Missing open brace")
 
 
@@ -53,13 +61,28 @@ def page_title(page: Path) -> str:
     return " ".join(unescape(text).split())
 
 
-def outline(pdf: Path) -> list[tuple[str, int]]:
-    """The PDF's outline entries, as (title, page), in order."""
-    xml = tool("pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf))
+def outline(xml: str) -> list[tuple[str, int]]:
+    """The outline entries of a PDF's ``pdftohtml -xml``, as (title, page), in order."""
     return [
         (" ".join(unescape(title).split()), int(page))
         for page, title in re.findall(r'<item page="(\d+)">(.*?)</item>', xml)
     ]
+
+
+def layout_problems(xml: str, pages: int) -> list[str]:
+    """Text in the side margins, and links inside the book that lead off it, in `xml`."""
+    problems = []
+    for number, width, body in PAGE.findall(xml):
+        for left, text_width, text in TEXT.findall(body):
+            right = int(left) + int(text_width)
+            if int(left) < SIDE_MARGIN_PT or right > int(width) - SIDE_MARGIN_PT:
+                words = re.sub(r"<[^>]+>", "", text)[:60]
+                problems.append(f"page {number}: text in the margin ({left}-{right} pt): {words!r}")
+    inside = [int(page) for page in re.findall(r'<a href="[^"#]*\.html#(\d+)"', xml)]
+    if len(inside) < len(outline(xml)):
+        problems.append(f"{len(inside)} links inside the book, fewer than the contents' entries")
+    problems += [f"a link leads to page {page} of {pages}" for page in inside if page > pages]
+    return problems
 
 
 def check(pdf: Path, site: Path) -> tuple[list[str], int]:
@@ -86,7 +109,9 @@ def check(pdf: Path, site: Path) -> tuple[list[str], int]:
     problems += [f"MathJax error: {error}" for error in MATHJAX_ERRORS if error in text]
     if "\ufffd" in text:
         problems.append("a replacement character: a glyph missing from the fonts")
-    entries = outline(pdf)
+    xml = tool("pdftohtml", "-xml", "-i", "-zoom", "1", "-stdout", "-q", str(pdf))
+    problems += layout_problems(xml, pages)
+    entries = outline(xml)
     titles = {title for title, _ in entries}
     for name in PRINTED:
         title = page_title(site / f"{name}.html")
