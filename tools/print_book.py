@@ -1,33 +1,30 @@
 """Print the book: each edition as one PDF, by headless Chromium after MathJax has typeset it.
 
-    python tools/print_book.py [--language en|zh_CN ...] [--build DIR]
-
-Run it after ``tools/build_book.py``, whose environments it reuses, so that nothing is read or
-executed again: for each edition, Sphinx's ``singlehtml`` builder writes the whole book as one
-page (``DIR/print/<language>/index.html``, made a book by ``docs/_ext/print_edition.py``), and
-Chromium prints that page to ``DIR/pdf/losslab.pdf`` and ``DIR/pdf/losslab-zh_CN.pdf``. A copy
-goes into the edition's site, where every page's download menu links it.
+``tools/build_book.py`` calls `print_editions` once it has built the sites, whose environments
+it reuses, so that nothing is read or executed again: for each edition, Sphinx's
+``singlehtml`` builder writes the whole book as one page (``DIR/singlehtml/<language>``, made
+a book by ``docs/_ext/print_edition.py``), and Chromium prints that page to
+``DIR/pdf/losslab.pdf`` and ``DIR/pdf/losslab-zh_CN.pdf``. A copy goes into the edition's
+site, where every page's download menu links it.
 
 The PDF has an outline of the headings, page numbers, links inside the book and every font
-embedded. Chromium writes the time of printing and a random document id into it; both are
-replaced by values derived from the commit and the content, so that two prints of one commit
-are the same bytes. ``DIR`` is ``LOSSLAB_BUILD_DIR``, else ``docs/_build``.
+embedded. Chromium writes the time of printing into it, and numbers its tagged structure by
+the browser's node counter; both are rewritten (`fixed_pdf`), so that two prints of one commit
+are the same bytes. ``DIR`` is the build folder of ``build_book.py``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from browser import CHROMIUM_ARGS, find_chromium, serve
-from sphinx_strict import EDITIONS, edition_command, edition_html
+from sphinx_strict import EDITIONS, edition_command, edition_folders, edition_html
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -149,20 +146,16 @@ def inputs_digest(build_dir: Path, language: str) -> str:
 def single_page(build_dir: Path, language: str, options: list[str]) -> Path:
     """Write the `language` edition as one page; return its folder.
 
-    The builder starts from a copy of the edition's environment (``doctrees/<language>``, left
-    by the HTML build), so it reads and executes nothing, and the HTML build's own environment
-    stays untouched.
+    The builder starts from a copy of the edition's environment (left by the HTML build), so
+    it reads and executes nothing, and the HTML build's own environment stays untouched.
     """
-    doctrees = build_dir / "doctrees" / language
+    doctrees, _ = edition_folders(build_dir, language)
     if not (doctrees / "environment.pickle").exists():
         raise SystemExit(f"no build of the {language} edition in {build_dir}: run build_book.py")
-    copy = build_dir / "doctrees" / f"print-{language}"
+    copy, out = edition_folders(build_dir, language, "singlehtml")
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(doctrees, copy)
-    out = build_dir / "print" / language
     command = edition_command(DOCS, build_dir, language, *options, builder="singlehtml")
-    command[command.index(str(doctrees))] = str(copy)
-    command[-1] = str(out)
     env = {
         **os.environ,
         "LOSSLAB_BUILD_DIR": str(build_dir),
@@ -248,22 +241,3 @@ def print_editions(build_dir: Path, languages: list[str], options: list[str]) ->
         seconds[language] = time.perf_counter() - start
         print(f"{language}: {done} in {seconds[language]:.1f} s, {pdf}")
     return seconds
-
-
-def main(argv: list[str]) -> int:
-    """Print the editions that `argv` asks for; return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--language", action="append", choices=EDITIONS, help="default: both")
-    parser.add_argument("--build", type=Path, default=None)
-    args, options = parser.parse_known_args(argv)
-    build_dir = args.build or Path(os.environ.get("LOSSLAB_BUILD_DIR", DOCS / "_build"))
-    languages = [code for code in EDITIONS if code in (args.language or EDITIONS)]
-    try:
-        print_editions(build_dir.resolve(), languages, options)
-    except subprocess.CalledProcessError as error:
-        return error.returncode or 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

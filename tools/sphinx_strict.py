@@ -25,10 +25,22 @@ def edition_html(build: Path, language: str) -> Path:
     return build / "html" if language == "en" else build / "html" / language
 
 
+def edition_folders(build: Path, language: str, builder: str = "html") -> tuple[Path, Path]:
+    """Where `builder` keeps the `language` edition's environment, and where it writes it.
+
+    The site (``html``) is at `edition_html`; another builder (``singlehtml``, for the printed
+    book) writes to ``<build>/<builder>/<language>``, from an environment of its own.
+    """
+    if builder == "html":
+        return build / "doctrees" / language, edition_html(build, language)
+    return build / "doctrees" / f"{builder}-{language}", build / builder / language
+
+
 def edition_arguments(docs: Path, build: Path, language: str, builder: str = "html") -> list[str]:
     """The arguments of Sphinx for a strict build of the `language` edition of `docs`."""
     if language not in EDITIONS:
         raise ValueError(f"no edition {language!r}: the editions are {', '.join(EDITIONS)}")
+    doctrees, out = edition_folders(build, language, builder)
     return [
         *STRICT_FLAGS,
         "-b",
@@ -36,9 +48,9 @@ def edition_arguments(docs: Path, build: Path, language: str, builder: str = "ht
         "-D",
         f"language={language}",
         "-d",
-        str(build / "doctrees" / language),
+        str(doctrees),
         str(docs),
-        str(edition_html(build, language)),
+        str(out),
     ]
 
 

@@ -26,7 +26,11 @@ import sys
 from html import unescape
 from pathlib import Path
 
-EDITIONS = {"en": ("losslab.pdf", ""), "zh_CN": ("losslab-zh_CN.pdf", "zh_CN/")}
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from print_book import pdf_name
+
+#: Each edition's folder in the site.
+FOLDERS = {"en": "", "zh_CN": "zh_CN/"}
 #: The pages of the site that the book prints, besides the landing page.
 PRINTED = [
     "chapters/nonconvexity",
@@ -130,7 +134,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("site", type=Path, help="the built site, such as docs/_build/html")
     args = parser.parse_args(argv)
     failures, counts = [], {}
-    for language, (name, folder) in EDITIONS.items():
+    for language, folder in FOLDERS.items():
+        name = pdf_name(language)
         pdf = args.pdf_dir / name
         if not pdf.is_file():
             failures.append(f"{name}: missing")

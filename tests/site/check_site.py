@@ -106,6 +106,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM, find_chromium, serve
+from print_book import pdf_name
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -994,7 +995,7 @@ def inspect_downloads(origin: str, name: str, page: Page, problems: list[str]) -
     """
     edition = edition_of(name)
     links = {site_path(href, origin): href for href in page.evaluate(DOWNLOADS_JS)}
-    pdf = edition.folder + ("losslab.pdf" if edition == ENGLISH else f"losslab-{edition.code}.pdf")
+    pdf = edition.folder + pdf_name(edition.code)
     wanted = [pdf]
     bare = name.removeprefix(edition.folder)
     if bare.startswith("chapters/"):
